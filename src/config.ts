@@ -1,0 +1,108 @@
+// The one place that reads the environment. Everything else receives a typed Config.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const durationMs = z.coerce.number().int().positive();
+
+const schema = z
+  .object({
+    MX_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+    MX_CLIENT_ID: z.string().min(1).optional(),
+    MX_API_KEY: z.string().min(1).optional(),
+    MX_TIMEOUT_MS: durationMs.default(30_000),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('mx-guides'),
+    STORAGE_DIR: z.string().min(1).default('.data/storage'),
+    DATA_DIR: z.string().min(1).default('.data'),
+    TEMPORAL_PORT: port.default(7233),
+    TEMPORAL_UI_PORT: port.default(8233),
+    SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
+    SANDBOX_PORT: port.default(8090),
+    SUPPORT_WEB_HOST: z.string().min(1).default('127.0.0.1'),
+    SUPPORT_WEB_PORT: port.default(8088),
+    SUPPORT_WEB_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    CODEC_PORT: port.default(8234),
+    PAYLOAD_CODEC_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+      .optional(),
+    WORKER_SHUTDOWN_GRACE_MS: durationMs.default(20_000),
+    LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  })
+  .superRefine((env, ctx) => {
+    // Real MX needs real keys; the sandbox has its own defaults.
+    if (env.MX_BASE_URL) {
+      for (const key of ['MX_CLIENT_ID', 'MX_API_KEY'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when MX_BASE_URL is set' });
+      }
+    }
+  });
+
+/** Sandbox credentials used when MX_BASE_URL is not set. Not secret: the sandbox runs on loopback. */
+export const SANDBOX_CLIENT_ID = 'sandbox-client';
+export const SANDBOX_API_KEY = 'sandbox-api-key';
+
+export interface Config {
+  mx: {
+    /** Undefined means: run against the local sandbox. */
+    baseUrl: string | undefined;
+    clientId: string;
+    apiKey: string;
+    timeoutMs: number;
+  };
+  taskQueue: string;
+  storageDir: string;
+  dataDir: string;
+  temporal: { port: number; uiPort: number };
+  sandbox: { host: string; port: number };
+  supportWeb: { host: string; port: number; token: string | undefined };
+  codec: { port: number; key: string | undefined };
+  workerShutdownGraceMs: number;
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the environment; throws one ConfigError naming every missing or invalid variable (never its value). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    mx: {
+      baseUrl: e.MX_BASE_URL,
+      clientId: e.MX_CLIENT_ID ?? SANDBOX_CLIENT_ID,
+      apiKey: e.MX_API_KEY ?? SANDBOX_API_KEY,
+      timeoutMs: e.MX_TIMEOUT_MS,
+    },
+    taskQueue: e.TEMPORAL_TASK_QUEUE,
+    storageDir: e.STORAGE_DIR,
+    dataDir: e.DATA_DIR,
+    temporal: { port: e.TEMPORAL_PORT, uiPort: e.TEMPORAL_UI_PORT },
+    sandbox: { host: e.SANDBOX_HOST, port: e.SANDBOX_PORT },
+    supportWeb: { host: e.SUPPORT_WEB_HOST, port: e.SUPPORT_WEB_PORT, token: e.SUPPORT_WEB_TOKEN },
+    codec: { port: e.CODEC_PORT, key: e.PAYLOAD_CODEC_KEY },
+    workerShutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** The MX base URL in use: MX itself when configured, else the local sandbox. */
+export function mxBaseUrl(config: Config): string {
+  return config.mx.baseUrl ?? `http://${config.sandbox.host}:${config.sandbox.port}`;
+}
+
+/** For logs: the configuration with every secret replaced by a marker. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    mx: { ...config.mx, apiKey: '[redacted]' },
+    supportWeb: { ...config.supportWeb, token: config.supportWeb.token ? '[redacted]' : undefined },
+    codec: { ...config.codec, key: config.codec.key ? '[redacted]' : undefined },
+  };
+}

@@ -1,0 +1,48 @@
+// Connects to Temporal exactly as the Temporal CLI would: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+// TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE and the CLI's config file, via @temporalio/envconfig.
+import { Client, Connection, type DataConverter } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+
+export interface TemporalTarget {
+  address: string;
+  namespace: string;
+  connectionOptions: NativeConnectionOptions;
+}
+
+export function temporalTarget(env: NodeJS.ProcessEnv = process.env): TemporalTarget {
+  const overrideEnvVars = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  const config = loadClientConnectConfig({ profile: env.TEMPORAL_PROFILE, overrideEnvVars });
+  const address = config.connectionOptions.address ?? 'localhost:7233';
+  return {
+    address,
+    namespace: config.namespace ?? 'default',
+    connectionOptions: { ...config.connectionOptions, address },
+  };
+}
+
+/** True when the user pointed us at a Temporal server (so `npm start` must not run its own). */
+export function temporalAddressConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.TEMPORAL_ADDRESS || env.TEMPORAL_PROFILE || env.TEMPORAL_CONFIG_FILE);
+}
+
+export async function connectClient(
+  target: TemporalTarget,
+  options: { dataConverter?: DataConverter; connectTimeoutMs?: number } = {},
+): Promise<Client> {
+  const { address, tls, apiKey, metadata } = target.connectionOptions;
+  const connection = await Connection.connect({
+    address,
+    tls,
+    apiKey,
+    metadata,
+    connectTimeout: options.connectTimeoutMs ?? 10_000,
+  });
+  return new Client({ connection, namespace: target.namespace, dataConverter: options.dataConverter });
+}
+
+export async function connectWorkerConnection(target: TemporalTarget): Promise<NativeConnection> {
+  return await NativeConnection.connect(target.connectionOptions);
+}

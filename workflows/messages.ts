@@ -1,0 +1,121 @@
+// The MFA messages, the progress query and the search attributes of both guide workflows.
+// Defined once: the workflows, the worker, the support tool (CLI and web page) and the tests import this file.
+// It must stay importable from workflow code: no Node built-ins, no activity or client imports.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const WORKFLOW_TYPES = ['fetchAccountData', 'fetchStatements'] as const;
+export type WorkflowTypeName = (typeof WORKFLOW_TYPES)[number];
+
+export type ChallengeType = 'TEXT' | 'OPTIONS' | 'TOKEN' | 'IMAGE_DATA' | 'IMAGE_OPTIONS';
+
+/** A challenge as the support tool shows it. Never carries an answer. */
+export interface PendingChallenge {
+  guid: string;
+  label: string | null;
+  fieldName: string | null;
+  /** MX's type; unknown future types pass through as strings. */
+  type: ChallengeType | string;
+  options?: { label: string | null; value: string | null }[];
+  /** IMAGE_DATA: a data URI or base64 image. */
+  imageData?: string | null;
+  imageOptions?: { label: string | null; value: string | null; dataUri: string | null }[];
+}
+
+export interface MfaAnswer {
+  guid: string;
+  value: string;
+}
+
+/** Payload of the `mfaAnswers` signal and the `answerMfa` update. */
+export interface MfaAnswers {
+  answers: MfaAnswer[];
+}
+
+/** What the `answerMfa` update returns: what MX did with the answers. */
+export interface AnswerMfaResult {
+  /** The MFA round the answers were applied to (1-based). */
+  round: number;
+  /**
+   * CONNECTED: MX accepted and the job finished or goes on without MFA;
+   * CHALLENGED: MX asked a follow-up question (see `challenges`);
+   * REJECTED: MX said the answer was wrong; the run asks again or ends, see `message`;
+   * FAILED: the member reached another end state, see `connectionStatus` and `message`.
+   */
+  outcome: 'CONNECTED' | 'CHALLENGED' | 'REJECTED' | 'FAILED';
+  connectionStatus: string | null;
+  message: string;
+  /** Follow-up challenges when outcome is CHALLENGED. */
+  challenges?: PendingChallenge[];
+}
+
+export type Step =
+  | 'VALIDATING_INPUT'
+  | 'ENSURING_USER'
+  | 'RESOLVING_INSTITUTION'
+  | 'ENSURING_MEMBER'
+  | 'STARTING_JOB'
+  | 'WAITING_FOR_JOB'
+  | 'AWAITING_MFA'
+  | 'EXPORTING_ACCOUNTS'
+  | 'DOWNLOADING_STATEMENTS'
+  | 'WRITING_MANIFEST'
+  | 'COMPLETED'
+  | 'FAILED';
+
+/** What the `progress` query returns. Never contains credentials or MFA answers. */
+export interface Progress {
+  workflowType: WorkflowTypeName;
+  step: Step;
+  /** One human sentence: what the run is doing or waiting for. */
+  waitingFor: string;
+  userId: string | null;
+  userGuid: string | null;
+  memberGuid: string | null;
+  institutionCode: string | null;
+  connectionStatus: string | null;
+  /** MX's last `connection_status_message`. */
+  connectionStatusMessage: string | null;
+  isBeingAggregated: boolean | null;
+  mfa: {
+    awaiting: boolean;
+    /** The current round (1-based), 0 before any challenge. */
+    round: number;
+    challenges: PendingChallenge[];
+    /** ISO time when the current round times out. */
+    deadline: string | null;
+  };
+  attempts: { polls: number; jobStarts: number; mfaRounds: number; jobRetries: number };
+  deadlines: { overall: string | null; nextPollAt: string | null };
+  lastError: string | null;
+  startedAt: string;
+}
+
+export const mfaAnswersSignal = defineSignal<[MfaAnswers]>('mfaAnswers');
+export const answerMfaUpdate = defineUpdate<AnswerMfaResult, [MfaAnswers]>('answerMfa');
+export const progressQuery = defineQuery<Progress>('progress');
+
+export const MxUserId = defineSearchAttributeKey('MxUserId', SearchAttributeType.KEYWORD);
+export const MxUserGuid = defineSearchAttributeKey('MxUserGuid', SearchAttributeType.KEYWORD);
+export const MxMemberGuid = defineSearchAttributeKey('MxMemberGuid', SearchAttributeType.KEYWORD);
+export const MxInstitution = defineSearchAttributeKey('MxInstitution', SearchAttributeType.KEYWORD);
+export const MxConnectionStatus = defineSearchAttributeKey('MxConnectionStatus', SearchAttributeType.KEYWORD);
+export const MxStep = defineSearchAttributeKey('MxStep', SearchAttributeType.KEYWORD);
+export const MxAwaitingMfa = defineSearchAttributeKey('MxAwaitingMfa', SearchAttributeType.BOOL);
+
+/** Every custom search attribute the workflows set; `npm start` and the test server register these. */
+export const SEARCH_ATTRIBUTES = [
+  MxUserId,
+  MxUserGuid,
+  MxMemberGuid,
+  MxInstitution,
+  MxConnectionStatus,
+  MxStep,
+  MxAwaitingMfa,
+] as const;
+
+/** `--search-attribute` arguments for `temporal server start-dev`. */
+export function searchAttributeFlags(): string[] {
+  const cliType: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool' };
+  return SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${cliType[key.type]}`]);
+}
