@@ -25,6 +25,10 @@ const schema = z
       .string()
       .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
       .optional(),
+    PAYLOAD_CODEC_PREVIOUS_KEYS: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/, 'must be comma-separated 32-byte base64 keys')
+      .optional(),
     WORKER_SHUTDOWN_GRACE_MS: durationMs.default(20_000),
     LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   })
@@ -55,7 +59,8 @@ export interface Config {
   temporal: { port: number; uiPort: number };
   sandbox: { host: string; port: number };
   supportWeb: { host: string; port: number; token: string | undefined };
-  codec: { port: number; key: string | undefined };
+  /** previousKeys: retired keys that still decrypt old histories after a rotation. */
+  codec: { port: number; key: string | undefined; previousKeys?: string[] };
   workerShutdownGraceMs: number;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
@@ -86,7 +91,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporal: { port: e.TEMPORAL_PORT, uiPort: e.TEMPORAL_UI_PORT },
     sandbox: { host: e.SANDBOX_HOST, port: e.SANDBOX_PORT },
     supportWeb: { host: e.SUPPORT_WEB_HOST, port: e.SUPPORT_WEB_PORT, token: e.SUPPORT_WEB_TOKEN },
-    codec: { port: e.CODEC_PORT, key: e.PAYLOAD_CODEC_KEY },
+    codec: {
+      port: e.CODEC_PORT,
+      key: e.PAYLOAD_CODEC_KEY,
+      previousKeys: e.PAYLOAD_CODEC_PREVIOUS_KEYS?.split(',') ?? [],
+    },
     workerShutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
     logLevel: e.LOG_LEVEL,
   };
@@ -103,6 +112,10 @@ export function describeConfig(config: Config): Record<string, unknown> {
     ...config,
     mx: { ...config.mx, apiKey: '[redacted]' },
     supportWeb: { ...config.supportWeb, token: config.supportWeb.token ? '[redacted]' : undefined },
-    codec: { ...config.codec, key: config.codec.key ? '[redacted]' : undefined },
+    codec: {
+      ...config.codec,
+      key: config.codec.key ? '[redacted]' : undefined,
+      previousKeys: config.codec.previousKeys?.map(() => '[redacted]'),
+    },
   };
 }
