@@ -1,0 +1,92 @@
+// Command-line arguments of `npm run support`. Hand-rolled so that no error message ever repeats an
+// argument's value: `--answer` values are MFA answers.
+import type { MfaAnswer } from '../../../workflows/messages';
+import { SupportError } from '../errors';
+
+export type SupportCommand =
+  | { command: 'help' }
+  | { command: 'pending'; json: boolean }
+  | { command: 'show'; workflowId: string; json: boolean; imagesDir: string | null }
+  | { command: 'answer'; workflowId: string; answers: MfaAnswer[]; imagesDir: string | null };
+
+const FLAGS: Record<string, { takesValue: boolean; commands: string[] }> = {
+  '--json': { takesValue: false, commands: ['pending', 'show'] },
+  '--answer': { takesValue: true, commands: ['answer'] },
+  '--images-dir': { takesValue: true, commands: ['show', 'answer'] },
+};
+
+export function parseSupportArgs(argv: string[]): SupportCommand {
+  if (argv.length === 0 || argv.some((a) => a === '--help' || a === '-h') || argv[0] === 'help') return { command: 'help' };
+  const [command, ...rest] = argv;
+  if (command !== 'pending' && command !== 'show' && command !== 'answer') {
+    throw usage(`Unknown command ${JSON.stringify(command)}: use pending, show or answer.`);
+  }
+  const positionals: string[] = [];
+  const values: Record<string, string[]> = {};
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (!arg.startsWith('--')) {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    const flag = FLAGS[name];
+    if (!flag || !flag.commands.includes(command)) throw usage(`Unknown option ${name} for ${command}.`);
+    if (!flag.takesValue) {
+      if (eq !== -1) throw usage(`${name} takes no value.`);
+      (values[name] ??= []).push('');
+      continue;
+    }
+    const value = eq === -1 ? rest[++i] : arg.slice(eq + 1);
+    if (value === undefined) throw usage(`${name} needs a value.`);
+    (values[name] ??= []).push(value);
+  }
+  const json = Boolean(values['--json']);
+  const imagesDir = values['--images-dir']?.at(-1) ?? null;
+  if (command === 'pending') {
+    if (positionals.length > 0) throw usage('pending takes no workflow id.');
+    return { command, json };
+  }
+  if (positionals.length !== 1) throw usage(`${command} needs exactly one workflow id.`);
+  const workflowId = positionals[0]!;
+  if (command === 'show') return { command, workflowId, json, imagesDir };
+  return { command, workflowId, answers: parseAnswers(values['--answer'] ?? []), imagesDir };
+}
+
+/** `<challenge guid>=<value>`; the value may itself contain "=". */
+export function parseAnswers(specs: string[]): MfaAnswer[] {
+  const answers: MfaAnswer[] = [];
+  for (const [index, spec] of specs.entries()) {
+    const eq = spec.indexOf('=');
+    const guid = eq === -1 ? '' : spec.slice(0, eq).trim();
+    if (!guid) throw usage(`--answer number ${index + 1} must look like <challenge guid>=<value>.`);
+    if (eq === spec.length - 1) throw usage(`--answer for ${guid} has an empty value.`);
+    if (answers.some((a) => a.guid === guid)) throw usage(`--answer for ${guid} is given twice.`);
+    answers.push({ guid, value: spec.slice(eq + 1) });
+  }
+  return answers;
+}
+
+function usage(message: string): SupportError {
+  return new SupportError('bad-input', `${message} See --help.`);
+}
+
+export const HELP = `Answer MX multi-factor authentication (MFA) for runs of the MX guide workflows.
+
+Usage:
+  npm run support -- pending [--json]
+      The runs waiting for MFA: workflow id, user, institution, challenge types, time left.
+  npm run support -- show <workflowId> [--json] [--images-dir <dir>]
+      Each challenge of the run: guid, type, question, options. Images are saved to files
+      (default: <tmp>/mx-support) and their paths printed.
+  npm run support -- answer <workflowId> [--answer <guid>=<value> ...] [--images-dir <dir>]
+      Sends the answers and prints what MX did next. Without --answer, asks for each
+      challenge: hidden input for text and codes, a numbered choice for options.
+
+Connection: the Temporal CLI's settings (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
+TEMPORAL_TLS_*, TEMPORAL_PROFILE). Payloads are decrypted with PAYLOAD_CODEC_KEY (or .data/codec.key).
+
+Exit codes: 0 done, 1 error (unknown run, run not waiting, Temporal unreachable), 2 bad arguments,
+3 answers rejected (by the run or by MX).
+`;
