@@ -12,6 +12,8 @@ export const ACTIVITY_ERROR_TYPES = {
   duplicate: 'MxDuplicate',
   protocol: 'MxProtocolError',
   institutionNotFound: 'InstitutionNotFound',
+  /** The institution exists but lacks what the guide needs (statements). */
+  institutionUnsupported: 'InstitutionUnsupported',
   credentialsMismatch: 'CredentialsMismatch',
   hashMismatch: 'StatementHashMismatch',
 } as const;

@@ -1,0 +1,286 @@
+// A typed client for the MX Platform API v20111101 endpoints the two guides use (NOTES.md §2).
+// Every call takes an optional AbortSignal; lists are async iterators over every page.
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import { createMxHttp, type MxConnectionOptions, type MxHttp, type Query } from './http';
+import { MAX_INSTITUTIONS_PER_PAGE, paginate, type Page } from './pagination';
+import {
+  accountSchema,
+  challengeSchema,
+  credentialSchema,
+  envelope,
+  institutionSchema,
+  listEnvelope,
+  memberSchema,
+  memberStatusSchema,
+  statementSchema,
+  transactionSchema,
+  userSchema,
+  type MxAccount,
+  type MxChallenge,
+  type MxCredential,
+  type MxInstitution,
+  type MxMember,
+  type MxMemberStatus,
+  type MxStatement,
+  type MxTransaction,
+  type MxUser,
+} from './schemas';
+
+export type MxClientOptions = MxConnectionOptions;
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface CredentialValue {
+  guid: string;
+  value: string;
+}
+export interface CreateUserBody {
+  id?: string;
+  email?: string;
+  metadata?: string;
+  is_disabled?: boolean;
+}
+export interface MemberOptionsBody {
+  id?: string;
+  metadata?: string;
+  skip_aggregation?: boolean;
+  background_aggregation_is_disabled?: boolean;
+  use_cases?: ('PFM' | 'MONEY_MOVEMENT')[];
+}
+export interface CreateMemberBody extends MemberOptionsBody {
+  institution_code: string;
+  credentials: CredentialValue[];
+  is_oauth?: boolean;
+}
+export interface UpdateMemberBody extends MemberOptionsBody {
+  credentials?: CredentialValue[];
+}
+export interface DateWindow {
+  /** YYYY-MM-DD; MX defaults to 120 days ago. */
+  fromDate?: string;
+  /** YYYY-MM-DD; MX defaults to 5 days ahead. */
+  toDate?: string;
+}
+export interface InstitutionSearch {
+  name?: string;
+  supportsAccountStatement?: boolean;
+}
+export interface StatementDownload {
+  body: Readable;
+  contentLength: number | null;
+}
+
+export interface MxClient {
+  createUser(user: CreateUserBody, options?: CallOptions): Promise<MxUser>;
+  listUsers(filter?: { id?: string; email?: string }, options?: CallOptions): AsyncGenerator<MxUser>;
+  readUser(userGuid: string, options?: CallOptions): Promise<MxUser>;
+  listInstitutions(search: InstitutionSearch, options?: CallOptions): AsyncGenerator<MxInstitution>;
+  readInstitution(institutionCode: string, options?: CallOptions): Promise<MxInstitution>;
+  listInstitutionCredentials(institutionCode: string, options?: CallOptions): AsyncGenerator<MxCredential>;
+  createMember(userGuid: string, member: CreateMemberBody, options?: CallOptions): Promise<MxMember>;
+  readMember(userGuid: string, memberGuid: string, options?: CallOptions): Promise<MxMember>;
+  updateMember(userGuid: string, memberGuid: string, member: UpdateMemberBody, options?: CallOptions): Promise<MxMember>;
+  listMembers(userGuid: string, options?: CallOptions): AsyncGenerator<MxMember>;
+  readMemberStatus(userGuid: string, memberGuid: string, options?: CallOptions): Promise<MxMemberStatus>;
+  /** 202 whether or not a new job started; 409 (MxConflictError kind "job") when another job type runs. */
+  aggregateMember(userGuid: string, memberGuid: string, options?: CallOptions): Promise<MxMember>;
+  /** Empty when MX answers 204 (the member is not challenged). */
+  listMemberChallenges(userGuid: string, memberGuid: string, options?: CallOptions): Promise<MxChallenge[]>;
+  resumeAggregation(userGuid: string, memberGuid: string, answers: CredentialValue[], options?: CallOptions): Promise<MxMember>;
+  fetchStatements(userGuid: string, memberGuid: string, options?: CallOptions): Promise<MxMember>;
+  listMemberAccounts(userGuid: string, memberGuid: string, options?: CallOptions): AsyncGenerator<MxAccount>;
+  listTransactionsByAccount(userGuid: string, accountGuid: string, window: DateWindow, options?: CallOptions): AsyncGenerator<MxTransaction>;
+  listTransactionsByMember(userGuid: string, memberGuid: string, window: DateWindow, options?: CallOptions): AsyncGenerator<MxTransaction>;
+  listStatements(userGuid: string, memberGuid: string, options?: CallOptions): AsyncGenerator<MxStatement>;
+  readStatement(userGuid: string, memberGuid: string, statementGuid: string, options?: CallOptions): Promise<MxStatement>;
+  /** The PDF bytes as a stream; the caller must consume or destroy it. */
+  downloadStatementPdf(userGuid: string, memberGuid: string, statementGuid: string, options?: CallOptions): Promise<StatementDownload>;
+}
+
+const users = listEnvelope('users', userSchema);
+const institutions = listEnvelope('institutions', institutionSchema);
+const credentials = listEnvelope('credentials', credentialSchema);
+const members = listEnvelope('members', memberSchema);
+const challenges = listEnvelope('challenges', challengeSchema);
+const accounts = listEnvelope('accounts', accountSchema);
+const transactions = listEnvelope('transactions', transactionSchema);
+const statements = listEnvelope('statements', statementSchema);
+const user = envelope('user', userSchema);
+const institution = envelope('institution', institutionSchema);
+const member = envelope('member', memberSchema);
+const memberStatus = envelope('member', memberStatusSchema);
+const statement = envelope('statement', statementSchema);
+
+const optionsSchema = z.object({
+  baseUrl: z.url({ protocol: /^https?$/, error: 'baseUrl must be an http(s) URL' }),
+  clientId: z.string().min(1, 'clientId is required'),
+  apiKey: z.string().min(1, 'apiKey is required'),
+  timeoutMs: z.number().int().positive('timeoutMs must be a positive integer'),
+});
+
+export function createMxClient(options: MxClientOptions): MxClient {
+  const checked = optionsSchema.safeParse(options);
+  if (!checked.success) {
+    // zod echoes no input values for these checks, so the API key cannot leak here.
+    throw new TypeError(`Invalid MX client options: ${checked.error.issues.map((i) => i.message).join('; ')}`);
+  }
+  const http = createMxHttp(options);
+  return { ...userCalls(http), ...institutionCalls(http), ...memberCalls(http), ...dataCalls(http) };
+}
+
+/** Builds a path, percent-encoding each identifier and refusing empty ones. */
+function path(strings: TemplateStringsArray, ...ids: string[]): string {
+  return strings.reduce((out, part, i) => {
+    if (i >= ids.length) return out + part;
+    const id = ids[i];
+    if (!id) throw new TypeError(`MX path ${strings.join('{}')}: identifier ${i + 1} is empty`);
+    return out + part + encodeURIComponent(id);
+  }, '');
+}
+
+const emptyPagination = { current_page: 1, per_page: 0, total_entries: 0, total_pages: 0 };
+
+/** One list endpoint as an async iterator over all of its pages. */
+function lister<K extends string, T>(
+  http: MxHttp,
+  key: K,
+  schema: z.ZodType<{ [P in K]: T[] } & { pagination: Page<T>['pagination'] }>,
+  call: { endpoint: string; path: string; query?: Query; signal?: AbortSignal },
+  perPage?: number,
+): AsyncGenerator<T> {
+  return paginate(async (page, records) => {
+    const query = { ...call.query, page, records_per_page: records };
+    const { data } = await http.json({ ...call, method: 'GET', query, schema });
+    if (!data) return { items: [], pagination: emptyPagination };
+    return { items: data[key], pagination: data.pagination };
+  }, perPage);
+}
+
+/** For calls whose success always has a body. */
+async function must<T>(result: Promise<{ data: T | null }>): Promise<T> {
+  const { data } = await result;
+  return data as T;
+}
+
+function userCalls(http: MxHttp): Pick<MxClient, 'createUser' | 'listUsers' | 'readUser'> {
+  return {
+    createUser: async (body, o) =>
+      (await must(http.json({ endpoint: 'createUser', method: 'POST', path: '/users', body: { user: body }, schema: user, signal: o?.signal }))).user,
+    listUsers: (filter = {}, o) =>
+      lister(http, 'users', users, { endpoint: 'listUsers', path: '/users', query: { id: filter.id, email: filter.email }, signal: o?.signal }),
+    readUser: async (userGuid, o) =>
+      (await must(http.json({ endpoint: 'readUser', method: 'GET', path: path`/users/${userGuid}`, schema: user, signal: o?.signal }))).user,
+  };
+}
+
+function institutionCalls(http: MxHttp): Pick<MxClient, 'listInstitutions' | 'readInstitution' | 'listInstitutionCredentials'> {
+  return {
+    listInstitutions: (search, o) =>
+      lister(
+        http,
+        'institutions',
+        institutions,
+        {
+          endpoint: 'listInstitutions',
+          path: '/institutions',
+          query: { name: search.name, supports_account_statement: search.supportsAccountStatement },
+          signal: o?.signal,
+        },
+        MAX_INSTITUTIONS_PER_PAGE,
+      ),
+    readInstitution: async (code, o) =>
+      (await must(http.json({ endpoint: 'readInstitution', method: 'GET', path: path`/institutions/${code}`, schema: institution, signal: o?.signal })))
+        .institution,
+    listInstitutionCredentials: (code, o) =>
+      lister(http, 'credentials', credentials, {
+        endpoint: 'listInstitutionCredentials',
+        path: path`/institutions/${code}/credentials`,
+        signal: o?.signal,
+      }),
+  };
+}
+
+type MemberCalls = Pick<
+  MxClient,
+  | 'createMember'
+  | 'readMember'
+  | 'updateMember'
+  | 'listMembers'
+  | 'readMemberStatus'
+  | 'aggregateMember'
+  | 'fetchStatements'
+  | 'resumeAggregation'
+  | 'listMemberChallenges'
+>;
+
+function memberCalls(http: MxHttp): MemberCalls {
+  const memberPath = (u: string, m: string, tail = '') => path`/users/${u}/members/${m}` + tail;
+  const send = async (endpoint: string, method: 'GET' | 'POST' | 'PUT', at: string, extra: { body?: unknown; secrets?: string[]; conflict?: 'job' | 'duplicate'; signal?: AbortSignal }) =>
+    (await must(http.json({ endpoint, method, path: at, schema: member, ...extra }))).member;
+  const values = (list: CredentialValue[] | undefined) => (list ?? []).map((c) => c.value);
+
+  return {
+    createMember: (u, body, o) =>
+      send('createMember', 'POST', path`/users/${u}/members`, { body: { member: body }, secrets: values(body.credentials), conflict: 'duplicate', signal: o?.signal }),
+    readMember: (u, m, o) => send('readMember', 'GET', memberPath(u, m), { signal: o?.signal }),
+    updateMember: (u, m, body, o) =>
+      send('updateMember', 'PUT', memberPath(u, m), { body: { member: body }, secrets: values(body.credentials), conflict: 'duplicate', signal: o?.signal }),
+    listMembers: (u, o) => lister(http, 'members', members, { endpoint: 'listMembers', path: path`/users/${u}/members`, signal: o?.signal }),
+    readMemberStatus: async (u, m, o) =>
+      (await must(http.json({ endpoint: 'readMemberStatus', method: 'GET', path: memberPath(u, m, '/status'), schema: memberStatus, signal: o?.signal })))
+        .member,
+    aggregateMember: (u, m, o) => send('aggregateMember', 'POST', memberPath(u, m, '/aggregate'), { conflict: 'job', signal: o?.signal }),
+    fetchStatements: (u, m, o) => send('fetchStatements', 'POST', memberPath(u, m, '/fetch_statements'), { conflict: 'job', signal: o?.signal }),
+    resumeAggregation: (u, m, answers, o) =>
+      send('resumeAggregation', 'PUT', memberPath(u, m, '/resume'), { body: { member: { challenges: answers } }, secrets: values(answers), signal: o?.signal }),
+    listMemberChallenges: async (u, m, o) => {
+      const all: MxChallenge[] = [];
+      const call = { endpoint: 'listMemberChallenges', path: memberPath(u, m, '/challenges'), signal: o?.signal };
+      const pages = paginate(async (page, records) => {
+        const { data } = await http.json({ ...call, method: 'GET', query: { page, records_per_page: records }, schema: challenges, allowNoContent: true });
+        return data ? { items: data.challenges, pagination: data.pagination } : { items: [], pagination: emptyPagination };
+      });
+      for await (const challenge of pages) all.push(challenge);
+      return all;
+    },
+  };
+}
+
+function dataCalls(
+  http: MxHttp,
+): Pick<
+  MxClient,
+  'listMemberAccounts' | 'listTransactionsByAccount' | 'listTransactionsByMember' | 'listStatements' | 'readStatement' | 'downloadStatementPdf'
+> {
+  const dates = (w: DateWindow) => ({ from_date: w.fromDate, to_date: w.toDate });
+  return {
+    listMemberAccounts: (u, m, o) =>
+      lister(http, 'accounts', accounts, { endpoint: 'listMemberAccounts', path: path`/users/${u}/members/${m}/accounts`, signal: o?.signal }),
+    listTransactionsByAccount: (u, a, w, o) =>
+      lister(http, 'transactions', transactions, {
+        endpoint: 'listTransactionsByAccount',
+        path: path`/users/${u}/accounts/${a}/transactions`,
+        query: dates(w),
+        signal: o?.signal,
+      }),
+    listTransactionsByMember: (u, m, w, o) =>
+      lister(http, 'transactions', transactions, {
+        endpoint: 'listTransactionsByMember',
+        path: path`/users/${u}/members/${m}/transactions`,
+        query: dates(w),
+        signal: o?.signal,
+      }),
+    listStatements: (u, m, o) =>
+      lister(http, 'statements', statements, { endpoint: 'listStatementsByMember', path: path`/users/${u}/members/${m}/statements`, signal: o?.signal }),
+    readStatement: async (u, m, s, o) =>
+      (
+        await must(
+          http.json({ endpoint: 'readStatementByMember', method: 'GET', path: path`/users/${u}/members/${m}/statements/${s}`, schema: statement, signal: o?.signal }),
+        )
+      ).statement,
+    downloadStatementPdf: (u, m, s, o) =>
+      http.stream({ endpoint: 'downloadStatementPDF', method: 'GET', path: path`/users/${u}/members/${m}/statements/${s}.pdf`, signal: o?.signal }),
+  };
+}

@@ -1,0 +1,192 @@
+// The wire: Basic auth, MX's versioned Accept header, JSON envelopes, timeouts, cancellation, and the
+// translation of every failure into an MxError. Nothing here retries: Temporal owns retries.
+import { Readable } from 'node:stream';
+import ky, { TimeoutError, type KyInstance } from 'ky';
+import type { z } from 'zod';
+import {
+  errorForStatus,
+  MxProtocolError,
+  MxRetryableError,
+  parseRetryAfter,
+  RETRYABLE_ERROR_TYPES,
+  type ConflictKind,
+  type MxRequestInfo,
+} from './errors';
+import { redact } from './redact';
+
+export const JSON_ACCEPT = 'application/vnd.mx.api.v1+json';
+export const PDF_ACCEPT = 'application/vnd.mx.api.v1+pdf';
+
+export interface MxConnectionOptions {
+  baseUrl: string;
+  clientId: string;
+  apiKey: string;
+  /** Time allowed until MX's response headers arrive. */
+  timeoutMs: number;
+}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface JsonCall<T> extends MxRequestInfo {
+  query?: Query;
+  body?: unknown;
+  schema: z.ZodType<T>;
+  /** What a 409 means for this call. */
+  conflict?: ConflictKind;
+  /** 204 No Content is a valid answer (challenges): the result is then null. */
+  allowNoContent?: boolean;
+  /** Values the request carries that must never come back out in an error (credentials, answers). */
+  secrets?: readonly string[];
+  signal?: AbortSignal;
+}
+
+export interface MxHttp {
+  json<T>(call: JsonCall<T>): Promise<{ status: number; data: T | null }>;
+  stream(call: MxRequestInfo & { signal?: AbortSignal }): Promise<{ body: Readable; contentLength: number | null }>;
+}
+
+export function createMxHttp(options: MxConnectionOptions): MxHttp {
+  const basic = Buffer.from(`${options.clientId}:${options.apiKey}`).toString('base64');
+  const api = ky.create({
+    prefixUrl: options.baseUrl,
+    timeout: options.timeoutMs,
+    retry: 0,
+    throwHttpErrors: false,
+    headers: { authorization: `Basic ${basic}` },
+  });
+  const alwaysSecret = [options.apiKey];
+
+  return {
+    async json<T>(call: JsonCall<T>) {
+      const secrets = [...alwaysSecret, ...(call.secrets ?? [])];
+      const response = await send(api, call, JSON_ACCEPT, options.timeoutMs, secrets);
+      const text = await readText(response, call, secrets);
+      if (!response.ok) throw httpError(call, response, text, secrets);
+      if (response.status === 204 || (call.allowNoContent && text.trim() === '')) {
+        if (call.allowNoContent) return { status: response.status, data: null };
+        throw new MxProtocolError('empty body', '', call);
+      }
+      return { status: response.status, data: decode(call, text) };
+    },
+
+    async stream(call) {
+      const response = await send(api, call, PDF_ACCEPT, options.timeoutMs, alwaysSecret);
+      if (!response.ok || !response.body) {
+        const text = await readText(response, call, alwaysSecret);
+        if (!response.ok) throw httpError(call, response, text, alwaysSecret);
+        throw new MxProtocolError('no body', '', call);
+      }
+      const length = Number(response.headers.get('content-length'));
+      return {
+        body: Readable.from(guardBody(response.body, call, call.signal), { objectMode: false }),
+        contentLength: Number.isFinite(length) && length > 0 ? length : null,
+      };
+    },
+  };
+}
+
+async function send(
+  api: KyInstance,
+  call: MxRequestInfo & { query?: Query; body?: unknown; signal?: AbortSignal },
+  accept: string,
+  timeoutMs: number,
+  secrets: readonly string[],
+): Promise<Response> {
+  const searchParams = Object.fromEntries(
+    Object.entries(call.query ?? {}).filter((entry): entry is [string, string | number | boolean] => entry[1] !== undefined),
+  );
+  try {
+    return await api(call.path.replace(/^\//, ''), {
+      method: call.method,
+      searchParams,
+      json: call.body,
+      headers: { accept },
+      signal: call.signal,
+    });
+  } catch (error) {
+    throw transportError(call, error, timeoutMs, secrets);
+  }
+}
+
+/** A failure before any HTTP status: rethrow cancellation as is, everything else is retryable. */
+function transportError(
+  call: MxRequestInfo & { signal?: AbortSignal },
+  error: unknown,
+  timeoutMs: number,
+  secrets: readonly string[],
+): unknown {
+  if (call.signal?.aborted) return call.signal.reason;
+  if (error instanceof TimeoutError) {
+    return new MxRetryableError(RETRYABLE_ERROR_TYPES.timeout, `no response within ${timeoutMs} ms`, call);
+  }
+  return new MxRetryableError(RETRYABLE_ERROR_TYPES.network, `network error: ${describeCause(error, secrets)}`, call);
+}
+
+/** "fetch failed" says nothing; the socket error code underneath does. Never the error object itself. */
+function describeCause(error: unknown, secrets: readonly string[]): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    parts.push(typeof code === 'string' ? `${current.message} (${code})` : current.message);
+    current = current.cause;
+  }
+  return redact(parts.join(': ') || 'unknown', secrets);
+}
+
+async function readText(response: Response, call: JsonCall<unknown> | MxRequestInfo, secrets: readonly string[]) {
+  try {
+    return await response.text();
+  } catch (error) {
+    throw transportError(call, error, 0, secrets);
+  }
+}
+
+function httpError(call: JsonCall<unknown> | MxRequestInfo, response: Response, text: string, secrets: readonly string[]) {
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+  const mxMessage = errorMessage(text, secrets);
+  const conflict = 'conflict' in call && call.conflict ? call.conflict : 'duplicate';
+  return errorForStatus({ ...pick(call), status: response.status, mxMessage }, conflict, retryAfterMs);
+}
+
+/** MX sends `{"error": {"message": "..."}}`; gateways send HTML or nothing. Only MX's message is kept. */
+function errorMessage(text: string, secrets: readonly string[]): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const error = (parsed as { error?: unknown } | null)?.error;
+  const message = typeof error === 'string' ? error : (error as { message?: unknown } | undefined)?.message;
+  if (typeof message !== 'string' || message === '') return undefined;
+  return redact(message.slice(0, 500), secrets);
+}
+
+function decode<T>(call: JsonCall<T>, text: string): T {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new MxProtocolError('body is not JSON', '', pick(call));
+  }
+  const result = call.schema.safeParse(parsed);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue?.path.map(String).join('.') ?? '';
+  throw new MxProtocolError(issue?.message ?? 'invalid body', field, pick(call));
+}
+
+function pick(call: MxRequestInfo): MxRequestInfo {
+  return { endpoint: call.endpoint, method: call.method, path: call.path };
+}
+
+/** A body cut off mid-way is a network error (retryable); a cancelled one rethrows the cancellation. */
+async function* guardBody(body: ReadableStream<Uint8Array>, call: MxRequestInfo, signal: AbortSignal | undefined) {
+  try {
+    for await (const chunk of body) yield chunk;
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    throw new MxRetryableError(RETRYABLE_ERROR_TYPES.network, `download interrupted: ${describeCause(error, [])}`, pick(call));
+  }
+}

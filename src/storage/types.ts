@@ -1,0 +1,39 @@
+// Where records and statement PDFs go. Callers see only this interface, so an S3-compatible backend
+// (multipart upload + x-amz-checksum-sha256, conditional put) can be added beside the local one.
+import type { Readable } from 'node:stream';
+
+export interface StoredObject {
+  key: string;
+  bytes: number;
+  /** SHA-256 of the stored bytes, lowercase hex. */
+  sha256: string;
+}
+
+export interface ObjectInfo {
+  key: string;
+  bytes: number;
+  modifiedAt: Date;
+}
+
+export interface PutOptions {
+  /** When set, the object is published only if the bytes hash to this (hex, any case). */
+  expectedSha256?: string | null;
+  /** Aborting stops the write; nothing is published. */
+  signal?: AbortSignal;
+  /** Called as bytes arrive (for heartbeats). */
+  onProgress?: (bytesWritten: number) => void;
+}
+
+export type PutSource = Readable | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+
+export interface Storage {
+  /** Streams `source` into `key`; readers see the old object or the complete new one, never a part. */
+  put(key: string, source: PutSource, options?: PutOptions): Promise<StoredObject>;
+  stat(key: string): Promise<ObjectInfo | null>;
+  exists(key: string): Promise<boolean>;
+  /** SHA-256 of the stored object, or null when there is none. */
+  sha256(key: string): Promise<string | null>;
+  read(key: string): Readable;
+  /** Where the object lives, for people (a path or a URL). */
+  locate(key: string): string;
+}
