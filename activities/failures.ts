@@ -1,0 +1,51 @@
+// The one place where errors become what Temporal sees. MX errors keep their type name and retry
+// verdict (with Retry-After as nextRetryDelay); storage errors get theirs; cancellation stays
+// cancellation. Every activity goes through `withFailures`.
+import { ApplicationFailure } from '@temporalio/common';
+import { ACTIVITY_ERROR_TYPES } from '../src/mx/error-types';
+import { MxError, MxRetryableError } from '../src/mx/errors';
+import { HashMismatchError, InvalidStorageKeyError } from '../src/storage/errors';
+import { activityContext } from './context';
+
+export const INVALID_INPUT = 'InvalidActivityInput';
+
+export function toActivityFailure(error: unknown): unknown {
+  const signal = activityContext()?.cancellationSignal;
+  if (signal?.aborted) return signal.reason;
+  if (error instanceof ApplicationFailure) return error;
+  if (error instanceof MxError) {
+    return ApplicationFailure.create({
+      message: error.message,
+      type: error.type,
+      nonRetryable: !error.retryable,
+      nextRetryDelay: error instanceof MxRetryableError ? error.nextRetryDelayMs : undefined,
+    });
+  }
+  if (error instanceof HashMismatchError) {
+    // A corrupted transfer: a fresh download can fix it.
+    return ApplicationFailure.create({ message: error.message, type: ACTIVITY_ERROR_TYPES.hashMismatch, nonRetryable: false });
+  }
+  if (error instanceof InvalidStorageKeyError) {
+    return ApplicationFailure.create({ message: error.message, type: INVALID_INPUT, nonRetryable: true });
+  }
+  return error;
+}
+
+/** Wraps every function of an activities object so its failures go through `toActivityFailure`. */
+export function withFailures<T extends object>(activities: T): T {
+  const wrapped = Object.entries(activities).map(([name, fn]) => [
+    name,
+    async (...args: unknown[]) => {
+      try {
+        return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+      } catch (error) {
+        throw toActivityFailure(error);
+      }
+    },
+  ]);
+  return Object.fromEntries(wrapped) as T;
+}
+
+export function invalidInput(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ message, type: INVALID_INPUT, nonRetryable: true });
+}

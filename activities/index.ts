@@ -1,0 +1,26 @@
+// The worker registers what this returns. Each activity does one side effect and is safe to run twice.
+import type { ActivityDeps } from './deps';
+import { exportActivities } from './export';
+import { withFailures } from './failures';
+import { institutionActivities } from './institutions';
+import { jobActivities } from './jobs';
+import { manifestActivities } from './manifest';
+import { memberActivities } from './members';
+import { statementActivities } from './statements';
+import type { Activities } from './types';
+import { userActivities } from './users';
+
+export type { ActivityDeps, Clock } from './deps';
+export { systemClock } from './deps';
+
+export function createActivities(deps: ActivityDeps): Activities {
+  return withFailures<Activities>({
+    ...userActivities(deps),
+    ...institutionActivities(deps),
+    ...memberActivities(deps),
+    ...jobActivities(deps),
+    ...exportActivities(deps),
+    ...statementActivities(deps),
+    ...manifestActivities(deps),
+  });
+}

@@ -1,0 +1,54 @@
+// Guide steps "List the available statements" and "Download a statement PDF". The PDF streams from MX
+// straight into storage, hashed on the way; it is published only when the hash matches MX's
+// content_hash, and skipped when storage already holds exactly that content.
+import type { ActivityDeps } from './deps';
+import { cancellation, heartbeater } from './context';
+import { invalidInput } from './failures';
+import { toStatementInfo } from './mappers';
+import type { Activities, DownloadStatementInput, StatementInfo } from './types';
+
+const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+
+export function statementActivities({ mx, storage, clock }: ActivityDeps): Pick<Activities, 'listStatements' | 'downloadStatement'> {
+  return {
+    async listStatements(input) {
+      if (!input?.userGuid || !input.memberGuid) throw invalidInput('listStatements: userGuid and memberGuid are required');
+      const found: StatementInfo[] = [];
+      for await (const statement of mx.listStatements(input.userGuid, input.memberGuid, { signal: cancellation() })) {
+        found.push(toStatementInfo(statement));
+      }
+      return found;
+    },
+
+    async downloadStatement(input) {
+      checkDownloadInput(input);
+      const expected = input.contentHash?.toLowerCase() ?? null;
+      if (expected) {
+        const stored = await storage.stat(input.key);
+        if (stored && (await storage.sha256(input.key)) === expected) {
+          return { key: input.key, bytes: stored.bytes, sha256: expected, skipped: true };
+        }
+      }
+      const signal = cancellation();
+      const beat = heartbeater(clock);
+      const pdf = await mx.downloadStatementPdf(input.userGuid, input.memberGuid, input.statementGuid, { signal });
+      const total = pdf.contentLength;
+      const stored = await storage.put(input.key, pdf.body, {
+        expectedSha256: expected,
+        signal,
+        onProgress: (bytes) => beat({ bytes, total }),
+      });
+      return { ...stored, skipped: false };
+    },
+  };
+}
+
+function checkDownloadInput(input: DownloadStatementInput): void {
+  if (!input?.userGuid || !input.memberGuid || !input.statementGuid) {
+    throw invalidInput('downloadStatement: userGuid, memberGuid and statementGuid are required');
+  }
+  if (!input.key) throw invalidInput('downloadStatement: key is required');
+  if (input.contentHash != null && !SHA256_HEX.test(input.contentHash)) {
+    throw invalidInput(`downloadStatement: contentHash must be 64 hex characters (SHA-256), got ${JSON.stringify(input.contentHash)}`);
+  }
+}
