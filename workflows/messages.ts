@@ -84,6 +84,8 @@ export interface Progress {
     challenges: PendingChallenge[];
     /** ISO time when the current round times out. */
     deadline: string | null;
+    /** Answers received for challenges that were not pending (counted, never stored or applied). */
+    ignoredAnswers?: number;
   };
   attempts: { polls: number; jobStarts: number; mfaRounds: number; jobRetries: number };
   deadlines: { overall: string | null; nextPollAt: string | null };

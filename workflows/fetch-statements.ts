@@ -1,0 +1,34 @@
+// MX guide "Fetch Statements", step after step.
+import type { GuideInput } from './input';
+import { memberKeyPrefix, runKeyPrefix, writeManifest, type RunManifest } from './manifest';
+import { runGuide } from './run-guide';
+import { connectMember } from './steps/connect-member';
+import { downloadStatements } from './steps/download-statements';
+import { ensureMember } from './steps/ensure-member';
+import { ensureUser } from './steps/ensure-user';
+import type { JobKind } from './steps/job';
+import { resolveInstitution } from './steps/resolve-institution';
+
+/** The guide creates the member with skip_aggregation, then starts its own statements job. */
+const statementsJob: JobKind = { name: 'statements job', activity: 'startStatementsJob', adoptRunningJob: false };
+
+export async function fetchStatements(input: GuideInput): Promise<RunManifest> {
+  return await runGuide('fetchStatements', input, async (run) => {
+    if (!run.options.continued) {
+      await run.phase('user', () => ensureUser(run));
+      const institution = await run.phase('institution', () => resolveInstitution(run, true));
+      await run.phase('member', () => ensureMember(run, institution, true));
+    }
+    await run.phase('statementsJob', () => connectMember(run, statementsJob));
+    const files = await run.phase('download', () => downloadStatements(run, memberKeyPrefix(run, 'fetch-statements')));
+    return await writeManifest(run, runKeyPrefix(run, 'fetch-statements'), {
+      statements: {
+        count: files.length,
+        totalBytes: files.reduce((sum, f) => sum + f.bytes, 0),
+        files: files.map(({ guid, accountGuid, key, bytes, sha256, contentHash, skipped }) => ({
+          guid, accountGuid, key, bytes, sha256, contentHash, skipped,
+        })),
+      },
+    });
+  });
+}

@@ -1,0 +1,26 @@
+// Guide steps "Check the member's status", "Aggregate the member" (or "Fetch statements") and "Poll
+// until an end state". A job is started only from the statuses the guide lists and when no job runs;
+// a running job is waited for first.
+import type { MemberState } from '../../activities/types';
+import { mx } from '../activity-proxies';
+import type { GuideRun } from '../guide-run';
+import { STARTABLE } from '../outcomes';
+import { followJob } from './follow-job';
+import type { JobKind } from './job';
+import { startJob } from './start-job';
+
+export async function connectMember(run: GuideRun, job: JobKind): Promise<MemberState> {
+  run.step('WAITING_FOR_JOB', "Reading the member's connection status.");
+  const status = await mx.readMemberStatus.executeWithOptions({ summary: 'status before the job' }, [run.memberRef()]);
+  run.observe(status);
+  // A continued run already started its job: follow it, never start a second one.
+  if (run.ownJobStarted) return await followJob(run, job, status);
+
+  if (status.isBeingAggregated || !STARTABLE.has(status.connectionStatus ?? '')) {
+    run.waiting(`A job is already running on the member (status ${status.connectionStatus ?? 'none'}); waiting for it first.`);
+    const settled = await followJob(run, job, status);
+    if (job.adoptRunningJob || run.ownJobStarted) return settled;
+  }
+  await startJob(run, job);
+  return await followJob(run, job);
+}

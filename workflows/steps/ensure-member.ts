@@ -1,0 +1,25 @@
+// Guide step "Create a member": the activity matches the user's credential values to the institution's
+// credential guids, and reuses the user's existing member when MX answers 409 (duplicate).
+import type { Institution } from '../../activities/types';
+import { mx } from '../activity-proxies';
+import type { GuideRun } from '../guide-run';
+
+export async function ensureMember(run: GuideRun, institution: Institution, skipAggregation: boolean): Promise<void> {
+  const o = run.options;
+  run.step('ENSURING_MEMBER', `Connecting the user to ${institution.name ?? institution.code} with their credentials.`);
+  const member = await mx.ensureMember({
+    ...run.userRef(),
+    institutionCode: institution.code,
+    credentialFields: institution.credentials,
+    credentials: o.credentials ?? {},
+    skipAggregation,
+    ...(o.memberId ? { id: o.memberId } : {}),
+    ...(o.memberMetadata ? { metadata: o.memberMetadata } : {}),
+    ...(o.backgroundAggregationIsDisabled !== undefined
+      ? { backgroundAggregationIsDisabled: o.backgroundAggregationIsDisabled }
+      : {}),
+  });
+  run.setMember(member.guid);
+  run.memberReused = member.reused;
+  run.observe(member);
+}
