@@ -1,0 +1,44 @@
+// `npm run worker`: runs the guide workflows and MX activities until SIGINT/SIGTERM, then drains
+// (running activities get WORKER_SHUTDOWN_GRACE_MS to finish) and exits.
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { createActivities, systemClock } from '../../activities';
+import { loadConfig, mxBaseUrl } from '../config';
+import { createMxClient } from '../mx/client';
+import { createLocalStorage } from '../storage/local';
+import { connectWorkerConnection, temporalTarget } from '../temporal/connection';
+import { loadDataConverter } from '../temporal/data-converter';
+import { createWorker } from '../worker/create-worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  // The SDK's own log lines at the configured level; shutdown on SIGINT/SIGTERM is the runtime's default.
+  Runtime.install({ logger: new DefaultLogger(config.logLevel) });
+  const target = temporalTarget();
+  const baseUrl = mxBaseUrl(config);
+  const mx = createMxClient({ baseUrl, clientId: config.mx.clientId, apiKey: config.mx.apiKey, timeoutMs: config.mx.timeoutMs });
+  const activities = createActivities({ mx, storage: createLocalStorage(config.storageDir), clock: systemClock });
+  const connection = await connectWorkerConnection(target);
+  try {
+    const worker = await createWorker({
+      connection,
+      namespace: target.namespace,
+      taskQueue: config.taskQueue,
+      activities,
+      dataConverter: await loadDataConverter(config),
+      shutdownGraceTime: config.workerShutdownGraceMs,
+    });
+    const running = worker.run();
+    console.log(
+      `Worker polling task queue "${config.taskQueue}" on ${target.address} (namespace ${target.namespace}); MX at ${baseUrl}, storage ${config.storageDir}. Ctrl-C drains and stops.`,
+    );
+    await running;
+    console.log('Worker drained and stopped.');
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`Worker failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

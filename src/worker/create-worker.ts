@@ -1,0 +1,29 @@
+// The worker that runs both guide workflows and the MX activities on one task queue.
+import type { DataConverter } from '@temporalio/common';
+import { Worker, type NativeConnection } from '@temporalio/worker';
+import type { Activities } from '../../activities/types';
+import { workflowCode } from './bundle';
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: Activities;
+  /** A prebuilt bundle; by default the one from `npm run build:workflow` when fresh, else the sources. */
+  workflowBundle?: { codePath: string } | { code: string };
+  dataConverter?: DataConverter;
+  /** How long running activities may finish after SIGINT/SIGTERM before they are cancelled. */
+  shutdownGraceTime: number;
+}
+
+export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  return await Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : workflowCode()),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    shutdownGraceTime: options.shutdownGraceTime,
+  });
+}
