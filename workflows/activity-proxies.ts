@@ -29,13 +29,15 @@ const mxCall: ActivityOptions = {
   },
 };
 
-/** Exports and downloads page through MX and stream to storage: longer, and safe to repeat. */
+/**
+ * Exports and downloads page through MX and stream to storage: longer, and safe to repeat. They
+ * heartbeat as data flows, so a lost worker is noticed within the heartbeat timeout, not 15 minutes.
+ */
 const bulkTransfer: ActivityOptions = {
   startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '2 minutes',
   retry: { ...mxCall.retry, maximumAttempts: 4 },
 };
 
 export const mx = proxyActivities<Activities>(mxCall);
-export const bulk = proxyActivities<
-  Pick<Activities, 'exportAccountsAndTransactions' | 'downloadStatement' | 'writeJson' | 'listStatements'>
->(bulkTransfer);
+export const bulk = proxyActivities<Pick<Activities, 'exportAccountsAndTransactions' | 'downloadStatement'>>(bulkTransfer);

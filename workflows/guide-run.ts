@@ -28,6 +28,8 @@ export class GuideRun {
   rejections: number;
   continuations: number;
   memberReused = false;
+  /** ensureMember itself started an aggregation (create or new credentials, without skip_aggregation). */
+  memberStartedJob = false;
   institutionName: string | null = null;
   private lastSearchAttributes = new Map<string, unknown>();
 

@@ -2,7 +2,7 @@
 // written to storage beside the data (writeJson), so either place answers "what did this run fetch?".
 import { workflowInfo } from '@temporalio/workflow';
 import type { AccountSummary } from '../activities/types';
-import { bulk } from './activity-proxies';
+import { mx } from './activity-proxies';
 import type { GuideRun } from './guide-run';
 import type { WorkflowTypeName } from './messages';
 import type { StoredStatement } from './steps/download-statements';
@@ -66,6 +66,6 @@ export async function writeManifest(run: GuideRun, keyPrefix: string, data: Mani
     phasesMs: run.phasesMs,
     manifestKey: `${keyPrefix}/manifest.json`,
   };
-  await bulk.writeJson.executeWithOptions({ summary: 'write manifest' }, [{ key: manifest.manifestKey, value: manifest }]);
+  await mx.writeJson.executeWithOptions({ summary: 'write manifest' }, [{ key: manifest.manifestKey, value: manifest }]);
   return manifest;
 }

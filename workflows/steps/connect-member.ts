@@ -13,13 +13,14 @@ export async function connectMember(run: GuideRun, job: JobKind): Promise<Member
   run.step('WAITING_FOR_JOB', "Reading the member's connection status.");
   const status = await mx.readMemberStatus.executeWithOptions({ summary: 'status before the job' }, [run.memberRef()]);
   run.observe(status);
-  // A continued run already started its job: follow it, never start a second one.
+  if (job.adoptRunningJob && run.memberStartedJob && status.isBeingAggregated) run.ownJobStarted = true;
+  // Our job runs already (started with the member, or before continue-as-new): follow it, start no other.
   if (run.ownJobStarted) return await followJob(run, job, status);
 
   if (status.isBeingAggregated || !STARTABLE.has(status.connectionStatus ?? '')) {
-    run.waiting(`A job is already running on the member (status ${status.connectionStatus ?? 'none'}); waiting for it first.`);
+    run.waiting(`Another job is already running on the member (status ${status.connectionStatus ?? 'none'}); waiting for it first.`);
     const settled = await followJob(run, job, status);
-    if (job.adoptRunningJob || run.ownJobStarted) return settled;
+    if (run.ownJobStarted) return settled;
   }
   await startJob(run, job);
   return await followJob(run, job);

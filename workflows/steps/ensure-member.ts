@@ -21,5 +21,6 @@ export async function ensureMember(run: GuideRun, institution: Institution, skip
   });
   run.setMember(member.guid);
   run.memberReused = member.reused;
+  run.memberStartedJob = !skipAggregation && member.isBeingAggregated;
   run.observe(member);
 }

@@ -48,6 +48,7 @@ async function judge(run: GuideRun, job: JobKind, state: MemberState): Promise<V
   }
   if (status === 'CHALLENGED') return (await answerChallenges(run)) ? 'fresh' : 'poll';
   if (status === 'REJECTED') return await afterRejection(run, job, state);
+  if (!state.isBeingAggregated && status && IDLE.has(status)) return await restartIdleJob(run, job, status);
   const endState = endStateOf(status, state.isBeingAggregated);
   if (!status || !endState) return 'poll'; // transient or unknown: keep polling until the deadline
   const retriesLeft = run.options.retries.endStates - run.progress.attempts.jobRetries;
@@ -60,6 +61,19 @@ async function judge(run: GuideRun, job: JobKind, state: MemberState): Promise<V
   if (!retry) endStateFailure(status, endState, state.connectionStatusMessage);
   run.progress.attempts.jobRetries += 1;
   run.progress.lastError = `The member was ${status}; fresh job ${run.progress.attempts.jobRetries} of ${run.options.retries.endStates}.`;
+  await startJob(run, job);
+  return 'fresh';
+}
+
+/** Startable statuses that are not an end state: seen with no job running, the job was dropped. */
+const IDLE = new Set(['CREATED', 'UPDATED', 'RECONNECTED']);
+
+/** A job vanished (e.g. new credentials replaced it): start ours, counted against the same bound. */
+async function restartIdleJob(run: GuideRun, job: JobKind, status: string): Promise<Verdict> {
+  if (run.progress.attempts.jobRetries >= run.options.retries.endStates + 1) {
+    failRun('JOB_NOT_RUNNING', `MX shows the member ${status} with no job running, even after starting one. Next: start the guide again.`);
+  }
+  run.progress.attempts.jobRetries += 1;
   await startJob(run, job);
   return 'fresh';
 }

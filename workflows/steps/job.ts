@@ -4,8 +4,8 @@ export interface JobKind {
   name: string;
   activity: 'startAggregation' | 'startStatementsJob';
   /**
-   * True when a job already running on the member does the guide's work (member creation starts an
-   * aggregation), so the guide waits for it instead of starting another.
+   * True when the aggregation that creating the member (or updating its credentials) starts does the
+   * guide's work, so the guide follows that job instead of starting another.
    */
   adoptRunningJob: boolean;
 }
