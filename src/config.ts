@@ -17,6 +17,12 @@ const schema = z
     TEMPORAL_UI_PORT: port.default(8233),
     SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
     SANDBOX_PORT: port.default(8090),
+    SANDBOX_SEED: z.coerce.number().int().optional(),
+    SANDBOX_JOB_DURATION_MS: durationMs.optional(),
+    SANDBOX_CHALLENGE_EXPIRY_MS: durationMs.optional(),
+    SANDBOX_TRANSACTIONS_PER_ACCOUNT: z.coerce.number().int().positive().optional(),
+    SANDBOX_STATEMENT_BYTES: z.coerce.number().int().positive().optional(),
+    SANDBOX_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
     SUPPORT_WEB_HOST: z.string().min(1).default('127.0.0.1'),
     SUPPORT_WEB_PORT: port.default(8088),
     SUPPORT_WEB_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -57,7 +63,17 @@ export interface Config {
   storageDir: string;
   dataDir: string;
   temporal: { port: number; uiPort: number };
-  sandbox: { host: string; port: number };
+  sandbox: {
+    host: string;
+    port: number;
+    /** Sandbox-only knobs (npm run sandbox); undefined = the sandbox's defaults. */
+    seed?: number;
+    jobDurationMs?: number;
+    challengeExpiryMs?: number;
+    transactionsPerAccount?: number;
+    statementBytes?: number;
+    webhookUrl?: string;
+  };
   supportWeb: { host: string; port: number; token: string | undefined };
   /** previousKeys: retired keys that still decrypt old histories after a rotation. */
   codec: { port: number; key: string | undefined; previousKeys?: string[] };
@@ -89,7 +105,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     storageDir: e.STORAGE_DIR,
     dataDir: e.DATA_DIR,
     temporal: { port: e.TEMPORAL_PORT, uiPort: e.TEMPORAL_UI_PORT },
-    sandbox: { host: e.SANDBOX_HOST, port: e.SANDBOX_PORT },
+    sandbox: {
+      host: e.SANDBOX_HOST,
+      port: e.SANDBOX_PORT,
+      seed: e.SANDBOX_SEED,
+      jobDurationMs: e.SANDBOX_JOB_DURATION_MS,
+      challengeExpiryMs: e.SANDBOX_CHALLENGE_EXPIRY_MS,
+      transactionsPerAccount: e.SANDBOX_TRANSACTIONS_PER_ACCOUNT,
+      statementBytes: e.SANDBOX_STATEMENT_BYTES,
+      webhookUrl: e.SANDBOX_WEBHOOK_URL,
+    },
     supportWeb: { host: e.SUPPORT_WEB_HOST, port: e.SUPPORT_WEB_PORT, token: e.SUPPORT_WEB_TOKEN },
     codec: {
       port: e.CODEC_PORT,

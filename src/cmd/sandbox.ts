@@ -1,0 +1,40 @@
+// `npm run sandbox`: the MX Platform API sandbox on SANDBOX_HOST:SANDBOX_PORT until SIGINT/SIGTERM.
+import { loadConfig, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../config';
+import { MX_BANK_PASSWORD_GUID, MX_BANK_USERNAME_GUID } from '../sandbox/institutions';
+import { startSandbox } from '../sandbox/server';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  // Without MX_BASE_URL the MX client talks to this sandbox with config.mx's keys, so accept exactly those.
+  const keys = config.mx.baseUrl ? { clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY } : { clientId: config.mx.clientId, apiKey: config.mx.apiKey };
+  const { host, port, ...knobs } = config.sandbox;
+  const sandbox = await startSandbox({ host, port, ...knobs, ...keys, log: config.logLevel === 'DEBUG' });
+  const shownKey = keys.apiKey === SANDBOX_API_KEY ? keys.apiKey : '[the value of MX_API_KEY]';
+  console.log(
+    [
+      `MX sandbox listening on ${sandbox.url}`,
+      `  Basic auth   client_id ${keys.clientId}  api_key ${shownKey}`,
+      `  MX Bank      institution_code mxbank, username mxuser (guid ${MX_BANK_USERNAME_GUID})`,
+      `               password "password" connects, "challenge" asks MFA (answer "correct"); password guid ${MX_BANK_PASSWORD_GUID}`,
+      `  All test passwords: curl ${sandbox.url}/`,
+      'Ctrl-C stops.',
+    ].join('\n'),
+  );
+  const stop = (signal: string) => {
+    console.log(`${signal}: stopping the sandbox.`);
+    sandbox.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`Sandbox did not stop cleanly: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(`Sandbox failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,91 @@
+// Everything a running sandbox holds: the per-client stores, the fault and label knobs, and the
+// rendered statements (small tails and hashes; the big padding is never stored).
+import { notFound } from './errors';
+import { Faults, type FaultOptions } from './faults';
+import { advance, type LifecycleContext, type SandboxEvent } from './lifecycle';
+import { statementContent } from './statement-content';
+import { type RenderedStatement, StatementPdfs } from './statement-pdf';
+import { ClientStore, type Member, type Statement, type User } from './store';
+import type { TransactionContext } from './transactions';
+
+export interface SandboxSettings {
+  seed: number;
+  jobDurationMs: number;
+  challengeExpiryMs: number;
+  transactionsPerAccount: number;
+  statementBytes: number;
+  faults: FaultOptions;
+  challengeLabel: string | undefined;
+}
+
+export class SandboxState {
+  readonly faults: Faults;
+  readonly pdfs: StatementPdfs;
+  readonly lifecycle: LifecycleContext;
+  challengeLabel: string | undefined;
+  private readonly stores = new Map<string, ClientStore>();
+  private readonly rendered = new Map<string, Promise<RenderedStatement>>();
+
+  constructor(
+    readonly settings: SandboxSettings,
+    onEvent: (event: SandboxEvent, store: ClientStore) => void,
+  ) {
+    this.faults = new Faults(settings.seed, settings.faults);
+    this.pdfs = new StatementPdfs(settings.seed, settings.statementBytes);
+    this.challengeLabel = settings.challengeLabel;
+    this.lifecycle = {
+      jobDurationMs: settings.jobDurationMs,
+      challengeExpiryMs: settings.challengeExpiryMs,
+      emit: onEvent,
+    };
+  }
+
+  now(): number {
+    return Date.now();
+  }
+
+  store(clientId: string): ClientStore {
+    let store = this.stores.get(clientId);
+    if (!store) {
+      store = new ClientStore(clientId, this.settings.seed);
+      this.stores.set(clientId, store);
+    }
+    return store;
+  }
+
+  user(store: ClientStore, userGuid: string): User {
+    const user = store.users.get(userGuid);
+    if (!user) throw notFound(`user ${userGuid} was not found`);
+    return user;
+  }
+
+  /** The member, with every due transition applied. */
+  member(store: ClientStore, userGuid: string, memberGuid: string): Member {
+    this.user(store, userGuid);
+    const member = store.members.get(memberGuid);
+    if (!member || member.userGuid !== userGuid) throw notFound(`member ${memberGuid} was not found for user ${userGuid}`);
+    advance(this.lifecycle, store, member, this.now());
+    return member;
+  }
+
+  /** Moves every member's clock forward: lets webhooks fire while nobody polls. */
+  advanceAll(): void {
+    const now = this.now();
+    for (const store of this.stores.values()) {
+      for (const member of store.members.values()) advance(this.lifecycle, store, member, now);
+    }
+  }
+
+  transactionContext(store: ClientStore, userGuid: string): TransactionContext {
+    return { seed: this.settings.seed, perAccount: this.settings.transactionsPerAccount, userId: store.users.get(userGuid)?.id ?? null };
+  }
+
+  renderStatement(store: ClientStore, member: Member, statement: Statement): Promise<RenderedStatement> {
+    let rendered = this.rendered.get(statement.guid);
+    if (!rendered) {
+      rendered = this.pdfs.render(statementContent(this.transactionContext(store, member.userGuid), member, statement));
+      this.rendered.set(statement.guid, rendered);
+    }
+    return rendered;
+  }
+}

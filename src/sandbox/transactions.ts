@@ -1,0 +1,222 @@
+// Transactions are computed, not stored: transaction i of an account is a pure function of the seed, the
+// account and i, and dates never decrease with i. So 100,000 transactions cost no memory, and a date
+// filter is two binary searches.
+import { kindOf } from './accounts';
+import { guid, hashInt, hashUnit } from './ids';
+import { type PageRequest, type Pagination, pageWindow } from './pagination';
+import type { Account, Member } from './store';
+
+const DAY_MS = 86_400_000;
+/** Posted transactions cover this many days before the aggregation; pending ones are dated that day. */
+export const HISTORY_DAYS = 90;
+
+interface Template {
+  description: string;
+  original: string;
+  category: string;
+  topLevel: string;
+  type: 'CREDIT' | 'DEBIT';
+  amount: [number, number];
+  flags?: Partial<Record<'is_bill_pay' | 'is_direct_deposit' | 'is_fee' | 'is_recurring' | 'is_subscription', boolean>>;
+}
+
+const SPENDING: Template[] = [
+  { description: 'Smith\'s Grocery', original: 'SMITHS FOOD #4411', category: 'Groceries', topLevel: 'Food & Dining', type: 'DEBIT', amount: [12, 180] },
+  { description: 'Starbucks', original: 'STARBUCKS STORE 0988', category: 'Coffee Shops', topLevel: 'Food & Dining', type: 'DEBIT', amount: [3, 14] },
+  { description: 'Chevron', original: 'CHEVRON 0301234', category: 'Gas', topLevel: 'Auto & Transport', type: 'DEBIT', amount: [25, 80] },
+  { description: 'Amazon', original: 'AMZN MKTP US*2K4', category: 'Shopping', topLevel: 'Shopping', type: 'DEBIT', amount: [8, 250] },
+  { description: 'Netflix', original: 'NETFLIX.COM', category: 'Television', topLevel: 'Entertainment', type: 'DEBIT', amount: [15.49, 15.49], flags: { is_recurring: true, is_subscription: true } },
+  { description: 'Olive Garden', original: 'OLIVE GARDEN 0042', category: 'Restaurants', topLevel: 'Food & Dining', type: 'DEBIT', amount: [20, 95] },
+];
+const TEMPLATES: Record<string, Template[]> = {
+  CHECKING: [
+    { description: 'MX Technologies', original: 'MX TECHNOLOGIES PAYROLL', category: 'Paycheck', topLevel: 'Income', type: 'CREDIT', amount: [1800, 3200], flags: { is_direct_deposit: true, is_recurring: true } },
+    { description: 'Rocky Mountain Power', original: 'ROCKY MTN POWER ONLINE PMT', category: 'Utilities', topLevel: 'Bills & Utilities', type: 'DEBIT', amount: [60, 190], flags: { is_bill_pay: true } },
+    { description: 'ATM Fee', original: 'NON-MXBANK ATM FEE', category: 'ATM Fee', topLevel: 'Fees & Charges', type: 'DEBIT', amount: [2.5, 3.5], flags: { is_fee: true } },
+    ...SPENDING,
+  ],
+  SAVINGS: [
+    { description: 'Transfer from Checking', original: 'ONLINE TRANSFER FROM CHK', category: 'Transfer', topLevel: 'Transfer', type: 'CREDIT', amount: [50, 500] },
+    { description: 'Interest Earned', original: 'INTEREST PAYMENT', category: 'Interest Income', topLevel: 'Income', type: 'CREDIT', amount: [1, 40] },
+    { description: 'Transfer to Checking', original: 'ONLINE TRANSFER TO CHK', category: 'Transfer', topLevel: 'Transfer', type: 'DEBIT', amount: [50, 800] },
+  ],
+  CREDIT_CARD: [
+    { description: 'Credit Card Payment', original: 'PAYMENT THANK YOU', category: 'Credit Card Payment', topLevel: 'Transfer', type: 'CREDIT', amount: [100, 1500] },
+    ...SPENDING,
+  ],
+  LOAN: [
+    { description: 'Loan Payment', original: 'AUTO LOAN PAYMENT', category: 'Auto Payment', topLevel: 'Auto & Transport', type: 'CREDIT', amount: [250, 600], flags: { is_recurring: true } },
+    { description: 'Interest Charge', original: 'INTEREST CHARGE', category: 'Finance Charge', topLevel: 'Fees & Charges', type: 'DEBIT', amount: [20, 120], flags: { is_fee: true } },
+  ],
+  MORTGAGE: [
+    { description: 'Mortgage Payment', original: 'MORTGAGE PMT', category: 'Mortgage & Rent', topLevel: 'Home', type: 'CREDIT', amount: [1200, 2600], flags: { is_recurring: true } },
+    { description: 'Escrow', original: 'ESCROW DISBURSEMENT', category: 'Home Insurance', topLevel: 'Home', type: 'DEBIT', amount: [100, 400] },
+  ],
+};
+
+export const dayNumber = (ms: number) => Math.floor(ms / DAY_MS);
+export const isoDate = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+export function parseIsoDate(value: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  return Number.isNaN(ms) || isoDate(dayNumber(ms)) !== value ? undefined : dayNumber(ms);
+}
+
+/** How an account's n transactions spread over time: the last few are still PENDING. */
+function shape(count: number) {
+  const pending = Math.min(count, Math.max(1, Math.floor(count / 40)));
+  return { pending, posted: count - pending };
+}
+
+/** Day number of transaction i; non-decreasing in i. */
+function dayOf(i: number, count: number, asOfDay: number): number {
+  const { posted } = shape(count);
+  if (i >= posted) return asOfDay;
+  return asOfDay - HISTORY_DAYS + Math.floor((i * HISTORY_DAYS) / posted);
+}
+
+/** First index whose day is >= day (or count). */
+function firstIndexOnOrAfter(day: number, count: number, asOfDay: number): number {
+  let low = 0;
+  let high = count;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (dayOf(mid, count, asOfDay) < day) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+export interface TransactionQuery {
+  fromDay: number;
+  toDay: number;
+}
+
+interface Segment {
+  account: Account;
+  start: number;
+  end: number;
+}
+
+export interface TransactionContext {
+  seed: number;
+  perAccount: number;
+  userId: string | null;
+}
+
+/** One page of the transactions of the given accounts (account after account, oldest first). */
+export function listTransactions(
+  context: TransactionContext,
+  members: Map<string, Member>,
+  accounts: Account[],
+  query: TransactionQuery,
+  page: PageRequest,
+): { transactions: Record<string, unknown>[]; pagination: Pagination } {
+  const segments: Segment[] = [];
+  for (const account of accounts) {
+    const asOfDay = dayNumber(members.get(account.memberGuid)?.dataAsOf ?? account.createdAt);
+    const start = firstIndexOnOrAfter(query.fromDay, context.perAccount, asOfDay);
+    const end = firstIndexOnOrAfter(query.toDay + 1, context.perAccount, asOfDay);
+    if (end > start) segments.push({ account, start, end });
+  }
+  const total = segments.reduce((sum, segment) => sum + segment.end - segment.start, 0);
+  const window = pageWindow(page, total);
+  const transactions: Record<string, unknown>[] = [];
+  let skip = window.start;
+  let take = window.end - window.start;
+  for (const segment of segments) {
+    if (take === 0) break;
+    const size = segment.end - segment.start;
+    if (skip >= size) {
+      skip -= size;
+      continue;
+    }
+    const from = segment.start + skip;
+    const to = Math.min(segment.end, from + take);
+    const member = members.get(segment.account.memberGuid)!;
+    for (let i = from; i < to; i++) transactions.push(transactionView(context, member, segment.account, i));
+    take -= to - from;
+    skip = 0;
+  }
+  return { transactions, pagination: window.pagination };
+}
+
+const cents = (value: number) => Math.round(value * 100) / 100;
+
+export function transactionView(context: TransactionContext, member: Member, account: Account, i: number): Record<string, unknown> {
+  const { seed, perAccount } = context;
+  const key = `${account.guid}:${i}`;
+  const asOf = member.dataAsOf ?? account.createdAt;
+  const day = dayOf(i, perAccount, dayNumber(asOf));
+  const date = isoDate(day);
+  const status = i >= shape(perAccount).posted ? 'PENDING' : 'POSTED';
+  const templates = TEMPLATES[kindOf(account).type]!;
+  const template = templates[hashInt(seed, `${key}:template`) % templates.length]!;
+  const [min, max] = template.amount;
+  const minute = hashInt(seed, `${key}:minute`) % (20 * 60);
+  const transactedAt = new Date(day * DAY_MS + (6 * 60 + minute) * 60_000).toISOString();
+  const stamp = new Date(asOf).toISOString();
+  return {
+    account_guid: account.guid,
+    account_id: `mxbank-${account.index + 1}`,
+    amount: cents(min + (max - min) * hashUnit(seed, `${key}:amount`)),
+    category: template.category,
+    category_guid: null,
+    check_number_string: null,
+    created_at: stamp,
+    currency_code: 'USD',
+    date,
+    description: template.description,
+    extended_transaction_type: null,
+    guid: guid('TRN', seed, key),
+    id: `${account.index + 1}-${i + 1}`,
+    is_bill_pay: template.flags?.is_bill_pay ?? false,
+    is_direct_deposit: template.flags?.is_direct_deposit ?? false,
+    is_expense: template.type === 'DEBIT' && template.topLevel !== 'Transfer',
+    is_fee: template.flags?.is_fee ?? false,
+    is_income: template.topLevel === 'Income',
+    is_international: false,
+    is_manual: false,
+    is_overdraft_fee: false,
+    is_payroll_advance: false,
+    is_recurring: template.flags?.is_recurring ?? false,
+    is_subscription: template.flags?.is_subscription ?? false,
+    latitude: null,
+    localized_description: null,
+    localized_memo: null,
+    longitude: null,
+    member_guid: member.guid,
+    member_is_managed_by_user: false,
+    memo: null,
+    merchant_category_code: null,
+    merchant_guid: null,
+    merchant_location_guid: null,
+    metadata: null,
+    original_description: template.original,
+    posted_at: status === 'POSTED' ? `${date}T23:00:00.000Z` : null,
+    status,
+    top_level_category: template.topLevel,
+    transacted_at: transactedAt,
+    type: template.type,
+    updated_at: stamp,
+    user_guid: member.userGuid,
+    user_id: context.userId,
+  };
+}
+
+/** The transactions of one account dated within [fromDay, toDay], for a statement. */
+export function transactionsBetween(
+  context: TransactionContext,
+  member: Member,
+  account: Account,
+  fromDay: number,
+  toDay: number,
+  limit: number,
+): Record<string, unknown>[] {
+  const asOfDay = dayNumber(member.dataAsOf ?? account.createdAt);
+  const start = firstIndexOnOrAfter(fromDay, context.perAccount, asOfDay);
+  const end = Math.min(firstIndexOnOrAfter(toDay + 1, context.perAccount, asOfDay), start + limit);
+  const result: Record<string, unknown>[] = [];
+  for (let i = start; i < end; i++) result.push(transactionView(context, member, account, i));
+  return result;
+}
