@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- wire JSON: the assertions and the OpenAPI validator check its shape */
 // Both MX guides' request sequences against the sandbox, every response checked against MX's OpenAPI
 // document. A route that answers outside the document fails this test.
 import { createHash } from 'node:crypto';

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- wire JSON: the assertions and the OpenAPI validator check its shape */
 // A plain HTTP client for the sandbox tests (real fetch over loopback), recording every exchange so a
 // test can validate all of them against the OpenAPI document afterwards.
 import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../../src/config';

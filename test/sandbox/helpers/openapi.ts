@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- wire JSON: the assertions and the OpenAPI validator check its shape */
 // Validates sandbox responses against MX's own OpenAPI document (/work/shared/mx/v20111101.yml) with Ajv:
 // the document is loaded as is, OpenAPI 3.0's `nullable` becomes JSON Schema's null type, and `$ref`s
 // resolve against the document. Only the spec errata listed below are patched.
