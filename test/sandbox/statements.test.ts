@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- wire JSON: the assertions check its shape */
 // Statement PDFs: real PDFs (pdfinfo, pdftoppm), content_hash = SHA-256 of the bytes served, exact sizes,
 // deterministic per seed, resumable with a byte range.
 import { execFileSync } from 'node:child_process';
