@@ -1,6 +1,5 @@
 // Streams a statement PDF straight to the socket: backpressure-aware, with an optional byte range
 // (so a cut download can resume) and the PDF faults (cut after N bytes, bytes per second).
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MxHttpError } from './errors';
@@ -50,8 +49,17 @@ async function cut(res: ServerResponse, last: Buffer): Promise<void> {
   res.destroy();
 }
 
-function drainOrClose(res: ServerResponse): Promise<unknown> {
-  return Promise.race([once(res, 'drain'), once(res, 'close')]);
+/** Resolves when the socket wants more, or is gone; removes its listeners either way (this runs per chunk). */
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 const sleep = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
