@@ -3,7 +3,8 @@
 // sample: the whole serialized Payload is encrypted, so its own metadata (encoding) is hidden too.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// CommonJS without static named exports: under Node's ESM loader only the default import works.
+import proto from '@temporalio/proto';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
@@ -11,6 +12,7 @@ const CIPHER = 'aes-256-gcm';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
+const ProtoPayload = proto.temporal.api.common.v1.Payload;
 
 export class PayloadCodecError extends Error {
   override name = 'PayloadCodecError';
@@ -63,7 +65,7 @@ export class EncryptionCodec implements PayloadCodec {
   private encrypt(payload: Payload): Payload {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv(CIPHER, this.currentKey, iv);
-    const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+    const plain = ProtoPayload.encode(payload).finish();
     const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
     return {
       metadata: {
@@ -95,7 +97,7 @@ export class EncryptionCodec implements PayloadCodec {
     } catch {
       throw new PayloadCodecError(`An encrypted payload (key id "${keyId}") failed authentication: it was altered or damaged.`);
     }
-    return temporal.api.common.v1.Payload.decode(plain);
+    return ProtoPayload.decode(plain);
   }
 }
 
