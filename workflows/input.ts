@@ -53,12 +53,7 @@ const inputSchema = z
     continued: carriedStateSchema.optional(),
   })
   .superRefine((input, ctx) => {
-    if (!input.institutionCode && !input.institutionName) {
-      ctx.addIssue({ code: 'custom', path: ['institutionCode'], message: 'institutionCode or institutionName is required' });
-    }
-    if (!input.continued && (!input.credentials || Object.keys(input.credentials).length === 0)) {
-      ctx.addIssue({ code: 'custom', path: ['credentials'], message: 'is required, e.g. {"username":"…","password":"…"}' });
-    }
+    for (const problem of missingFields(input)) ctx.addIssue({ code: 'custom', ...problem });
     if (input.fromDate && input.toDate && input.fromDate > input.toDate) {
       ctx.addIssue({ code: 'custom', path: ['fromDate'], message: 'must not be after toDate' });
     }
@@ -66,6 +61,19 @@ const inputSchema = z
       ctx.addIssue({ code: 'custom', path: ['polling', 'maxInterval'], message: 'must not be below initialInterval' });
     }
   });
+
+/** Fields required together; checked on the raw input too, since zod skips refinements of invalid objects. */
+function missingFields(input: Record<string, unknown>): { path: string[]; message: string }[] {
+  const problems: { path: string[]; message: string }[] = [];
+  if (!input.institutionCode && !input.institutionName) {
+    problems.push({ path: ['institutionCode'], message: 'institutionCode or institutionName is required' });
+  }
+  const credentials = input.credentials;
+  if (!input.continued && (!credentials || typeof credentials !== 'object' || Object.keys(credentials).length === 0)) {
+    problems.push({ path: ['credentials'], message: 'is required, e.g. {"username":"…","password":"…"}' });
+  }
+  return problems;
+}
 
 /** What the caller may send (durations as numbers or strings). */
 export type GuideInput = z.input<typeof inputSchema>;
@@ -75,12 +83,17 @@ export type GuideOptions = z.output<typeof inputSchema>;
 export const INVALID_INPUT = 'INVALID_INPUT';
 
 /** Validates the input or fails the run (non-retryable). Messages name fields, never echo values. */
-export function parseInput(raw: unknown): GuideOptions {
-  const parsed = inputSchema.safeParse(raw);
+export function parseInput(input: unknown): GuideOptions {
+  const parsed = inputSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const where = issue.path.length ? issue.path.join('.') : 'input';
     return issue.code === 'unrecognized_keys' ? `${where}: unknown field(s) ${issue.keys.join(', ')}` : `${where}: ${issue.message}`;
   });
+  const raw = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
+  for (const { path, message } of missingFields(raw)) {
+    const line = `${path.join('.')}: ${message}`;
+    if (!problems.includes(line)) problems.push(line);
+  }
   throw ApplicationFailure.nonRetryable(`Invalid workflow input:\n- ${problems.join('\n- ')}`, INVALID_INPUT);
 }

@@ -1,0 +1,33 @@
+// fetchAccountData on the real dev server, the sandbox and the real activities.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect } from 'vitest';
+import type { RunManifest } from '../../workflows/manifest';
+import type { GuideEnv } from './guide-env';
+import { guideScenarios } from './scenarios';
+
+interface Page {
+  pagination: { total_entries: number };
+}
+
+async function checkFiles(env: GuideEnv, manifest: RunManifest): Promise<void> {
+  const today = new Date().toISOString().slice(0, 10);
+  const ninetyDaysAgo = new Date(Date.parse(today) - 90 * 86_400_000).toISOString().slice(0, 10);
+  expect(manifest.window).toEqual({ fromDate: ninetyDaysAgo, toDate: today });
+  const accounts = manifest.accounts!;
+  const lines = (key: string) => readFileSync(join(env.storageDir, key), 'utf8').split('\n').filter(Boolean);
+  const member = `/users/${manifest.user.guid}/members/${manifest.member.guid}`;
+  const held = await env.sandboxGet<Page>(`${member}/accounts?records_per_page=10`);
+  const window = `from_date=${manifest.window!.fromDate}&to_date=${manifest.window!.toDate}`;
+  const heldTransactions = await env.sandboxGet<Page>(`${member}/transactions?${window}&records_per_page=10`);
+  expect(held.pagination.total_entries).toBeGreaterThan(0);
+  expect(lines(accounts.accountsKey)).toHaveLength(held.pagination.total_entries);
+  expect(heldTransactions.pagination.total_entries).toBeGreaterThan(0);
+  expect(lines(accounts.transactionsKey)).toHaveLength(heldTransactions.pagination.total_entries);
+  expect(accounts.perAccount.reduce((sum, a) => sum + a.transactions, 0)).toBe(accounts.transactionCount);
+  expect(JSON.parse(readFileSync(join(env.storageDir, manifest.manifestKey), 'utf8'))).toEqual(manifest);
+}
+
+describe('fetchAccountData', () => {
+  guideScenarios('fetchAccountData', checkFiles);
+});

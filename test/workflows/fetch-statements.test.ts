@@ -1,0 +1,71 @@
+// fetchStatements on the real dev server, the sandbox and the real activities.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunManifest } from '../../workflows/manifest';
+import { failureOf, resultOf, startGuideEnv, waitForProgress, type GuideEnv } from './guide-env';
+import { guideScenarios } from './scenarios';
+
+interface StatementsPage {
+  statements: { guid: string; content_hash: string }[];
+  pagination: { total_entries: number };
+}
+
+async function checkFiles(env: GuideEnv, manifest: RunManifest): Promise<void> {
+  const held = await env.sandboxGet<StatementsPage>(
+    `/users/${manifest.user.guid}/members/${manifest.member.guid}/statements?records_per_page=1000`,
+  );
+  const files = manifest.statements!.files;
+  expect(held.pagination.total_entries).toBeGreaterThan(0);
+  expect(files).toHaveLength(held.pagination.total_entries);
+  const hashes = new Map(held.statements.map((s) => [s.guid, s.content_hash]));
+  for (const file of files) {
+    const bytes = readFileSync(join(env.storageDir, file.key));
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(bytes.length).toBe(file.bytes);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(hashes.get(file.guid));
+  }
+  expect(JSON.parse(readFileSync(join(env.storageDir, manifest.manifestKey), 'utf8'))).toEqual(manifest);
+}
+
+describe('fetchStatements', () => {
+  guideScenarios('fetchStatements', checkFiles);
+});
+
+describe('fetchStatements specifics', () => {
+  let env: GuideEnv;
+  beforeAll(async () => {
+    env = await startGuideEnv();
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it('fails as InstitutionNotFound for an institution without statements', async () => {
+    const failure = await failureOf(await env.start('fetchStatements', { institutionCode: 'mxcu' }));
+    expect(failure.type).toBe('InstitutionNotFound');
+    expect(failure.message).toMatch(/Next: /);
+  });
+
+  it('waits for another job running on the member before starting its statements job', async () => {
+    const userId = `busy-${Date.now()}`;
+    // The first status read after the member exists gets a 429 and is retried a second later: in that
+    // second an aggregation starts on the member, as if another tool had asked for it.
+    env.sandbox.setFaults({ rateLimit: { next: 1, match: '/status', retryAfterSeconds: 1 } });
+    const handle = await env.start('fetchStatements', { userId });
+    const started = await waitForProgress(handle, (p) => p.memberGuid !== null && p.step === 'WAITING_FOR_JOB');
+    await env.sandboxPost(`/users/${started.userGuid}/members/${started.memberGuid}/aggregate`);
+    await waitForProgress(handle, (p) => /already running/.test(p.waitingFor));
+    const manifest = await resultOf(handle);
+    expect(manifest.attempts.jobStarts).toBe(1);
+    expect(manifest.statements!.count).toBeGreaterThan(0);
+  });
+
+  it('downloads nothing again for statements already stored (same keys, same hashes)', async () => {
+    const userId = `again-${Date.now()}`;
+    const first = await resultOf(await env.start('fetchStatements', { userId }));
+    const second = await resultOf(await env.start('fetchStatements', { userId }));
+    expect(second.statements!.files.map((f) => [f.key, f.sha256])).toEqual(first.statements!.files.map((f) => [f.key, f.sha256]));
+  });
+});
