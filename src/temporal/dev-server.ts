@@ -18,6 +18,8 @@ export interface DevServerOptions {
   /** Codec server the Web UI calls to decode payloads. */
   uiCodecEndpoint?: string;
   readyTimeoutMs?: number;
+  /** Own process group, so a terminal's Ctrl-C reaches only the caller, which stops the server last. */
+  detached?: boolean;
   /** Where the server's own output goes; defaults to being dropped except on failure. */
   onOutput?: (line: string) => void;
 }
@@ -49,7 +51,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...(options.dbFilename ? ['--db-filename', options.dbFilename] : []),
     ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
   ];
-  const child = spawn(requireTemporalCli(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(requireTemporalCli(), args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false });
   const recent: string[] = [];
   const collect = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {

@@ -1,0 +1,152 @@
+// `npm start`: the whole local system in the foreground — Temporal dev server (or another server),
+// codec server, MX sandbox, worker and support page — until Ctrl-C or SIGTERM stops it in order.
+import { resolve } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { type Config, ConfigError, loadConfig, mxBaseUrl } from '../config';
+import { type Child, describeExit, startChild } from '../start/child';
+import { instructionLines } from '../start/instructions';
+import { assertPortsFree, portsToBind } from '../start/ports';
+import { ensureSearchAttributes } from '../start/search-attributes';
+import { System } from '../start/system';
+import { waitForPort, waitForWorker } from '../start/wait';
+import { startCodecServer } from '../temporal/codec-server';
+import { connectClient, temporalAddressConfigured, temporalTarget } from '../temporal/connection';
+import { loadPayloadCodec } from '../temporal/data-converter';
+import { startDevServer } from '../temporal/dev-server';
+
+const log = (line: string) => console.log(`[start] ${line}`);
+const print = (line: string) => console.log(line);
+const system = new System(log);
+let exitCode = 0;
+
+interface Temporal {
+  address: string;
+  namespace: string;
+  client: Client;
+  webUiUrl: string | undefined;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const remote = temporalAddressConfigured();
+  const sandbox = !config.mx.baseUrl;
+  await assertPortsFree(portsToBind(config, { devServer: !remote, sandbox }));
+  installSignalHandlers();
+
+  const uiPort = config.temporal.uiPort;
+  const codecServer = await startCodecServer({
+    port: config.codec.port,
+    codec: await loadPayloadCodec(config),
+    // The Web UI calls the codec server from the browser; Temporal Cloud's UI can use it too.
+    corsOrigins: [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`, 'https://cloud.temporal.io'],
+  });
+  system.add({ name: 'codec server', phase: 1, stop: () => codecServer.close(), kill: () => undefined });
+
+  const temporal = remote ? await connectToConfiguredServer() : await startLocalServer(config, codecServer.url);
+  const childEnv: NodeJS.ProcessEnv = remote
+    ? process.env
+    : { ...process.env, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace };
+
+  if (sandbox) {
+    const child = supervise(startChild('sandbox', 'src/cmd/sandbox.ts', childEnv, print), 1, 5_000);
+    await waitForPort(child, config.sandbox.host, config.sandbox.port, 60_000);
+  }
+  const worker = supervise(startChild('worker', 'src/cmd/worker.ts', childEnv, print), 0, config.workerShutdownGraceMs + 10_000);
+  await waitForWorker(worker, temporal.client, temporal.namespace, config.taskQueue, 180_000);
+  const support = supervise(startChild('support', 'src/cmd/support-web.ts', childEnv, print), 1, 5_000);
+  await waitForPort(support, config.supportWeb.host, config.supportWeb.port, 60_000);
+
+  for (const line of instructionLines({
+    temporalAddress: temporal.address,
+    webUiUrl: temporal.webUiUrl,
+    codecUrl: codecServer.url,
+    codecIsDefault: config.codec.port === 8234,
+    addressIsDefault: remote || config.temporal.port === 7233,
+    mxUrl: mxBaseUrl(config),
+    sandbox,
+    supportUrl: `http://${config.supportWeb.host}:${config.supportWeb.port}`,
+    taskQueue: config.taskQueue,
+  })) {
+    print(line);
+  }
+  log('Ready. Ctrl-C stops everything (the worker drains first); a second Ctrl-C forces.');
+}
+
+async function startLocalServer(config: Config, codecUrl: string): Promise<Temporal> {
+  const dbFilename = resolve(config.dataDir, 'temporal.db');
+  log(`Starting the Temporal dev server (data in ${dbFilename})…`);
+  const server = await startDevServer({
+    port: config.temporal.port,
+    uiPort: config.temporal.uiPort,
+    dbFilename,
+    uiCodecEndpoint: codecUrl,
+    detached: true,
+    onOutput: (line) => print(`[temporal] ${line}`),
+  });
+  system.add({ name: 'Temporal dev server', phase: 2, stop: () => server.stop(), kill: () => server.process.kill('SIGKILL') });
+  server.process.once('exit', (code, signal) => unexpectedExit('Temporal dev server', describeExit({ code, signal })));
+  const client = await connectClient({ address: server.address, namespace: 'default', connectionOptions: { address: server.address } });
+  system.add({ name: 'Temporal client', phase: 1, stop: () => client.connection.close(), kill: () => undefined });
+  return { address: server.address, namespace: 'default', client, webUiUrl: server.uiUrl };
+}
+
+async function connectToConfiguredServer(): Promise<Temporal> {
+  const target = temporalTarget();
+  log(`Using the Temporal server at ${target.address} (namespace ${target.namespace}); not starting one.`);
+  const client = await connectClient(target).catch((err: Error) => {
+    throw new Error(`Cannot reach the Temporal server at ${target.address}: ${err.message}`);
+  });
+  system.add({ name: 'Temporal client', phase: 1, stop: () => client.connection.close(), kill: () => undefined });
+  const added = await ensureSearchAttributes(client.connection, target.namespace);
+  if (added.length > 0) log(`Added the search attributes ${added.join(', ')} to namespace ${target.namespace}.`);
+  return { address: target.address, namespace: target.namespace, client, webUiUrl: undefined };
+}
+
+function supervise(child: Child, phase: 0 | 1, graceMs: number): Child {
+  system.add({ name: child.name, phase, stop: () => child.stop(graceMs), kill: () => child.kill() });
+  void child.exited.then((exit) => unexpectedExit(child.name, describeExit(exit)));
+  return child;
+}
+
+function unexpectedExit(name: string, how: string): void {
+  if (system.isStopping) return;
+  log(`The ${name} stopped unexpectedly (${how}); stopping everything.`);
+  void shutdown(1);
+}
+
+// One Ctrl-C can arrive twice (the terminal signals the whole group and a wrapper such as tsx or
+// timeout relays it), so only a signal this long after the first one means "force".
+const FORCE_AFTER_MS = 1_000;
+
+function installSignalHandlers(): void {
+  let firstSignalAt: number | undefined;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (firstSignalAt === undefined) {
+        firstSignalAt = Date.now();
+        log(`${signal}: stopping (the worker drains first). Press Ctrl-C again to force.`);
+        if (!system.isStopping) void shutdown(0);
+        return;
+      }
+      if (Date.now() - firstSignalAt < FORCE_AFTER_MS) return;
+      log(`${signal} again: killing everything now.`);
+      system.kill();
+      process.exit(130);
+    });
+  }
+}
+
+async function shutdown(code: number): Promise<void> {
+  exitCode = Math.max(exitCode, code);
+  await system.stop();
+  log('Stopped.');
+  process.exit(exitCode);
+}
+
+main().catch(async (err: unknown) => {
+  // Config errors list every variable at fault in one message; nothing has started yet.
+  const message = err instanceof ConfigError ? err.message : `npm start failed: ${(err as Error).message}`;
+  if (system.isStopping) return;
+  console.error(message);
+  await shutdown(err instanceof ConfigError ? 2 : 1);
+});

@@ -1,0 +1,60 @@
+// What `npm start` prints once everything is up: where to look and ready-to-paste commands.
+import { WORKFLOW_TYPES, type WorkflowTypeName } from '../../workflows/messages';
+
+export interface Instructions {
+  temporalAddress: string;
+  /** Set only when `npm start` runs the dev server (another server has its own UI). */
+  webUiUrl: string | undefined;
+  codecUrl: string;
+  /** The codec server `npm run temporal` finds by itself; any other needs --codec-endpoint. */
+  codecIsDefault: boolean;
+  /** Whether the printed commands need --address (npm run temporal defaults to 127.0.0.1:7233 or TEMPORAL_ADDRESS). */
+  addressIsDefault: boolean;
+  mxUrl: string;
+  /** The local sandbox, where MX Bank's password picks the outcome. */
+  sandbox: boolean;
+  supportUrl: string;
+  taskQueue: string;
+}
+
+/** MX Bank in the sandbox connects with this password; "challenge" asks MFA first (answer "correct"). */
+export const SAMPLE_INPUT = {
+  userId: 'alice',
+  institutionCode: 'mxbank',
+  credentials: { username: 'mxuser', password: 'password' },
+};
+
+const WORKFLOW_ID_PREFIX: Record<WorkflowTypeName, string> = {
+  fetchAccountData: 'fetch-account-data',
+  fetchStatements: 'fetch-statements',
+};
+
+export function workflowStartCommand(type: WorkflowTypeName, options: Instructions): string {
+  const input = SAMPLE_INPUT;
+  return [
+    'npm run temporal -- workflow start',
+    ...(options.addressIsDefault ? [] : [`--address ${options.temporalAddress}`]),
+    ...(options.codecIsDefault ? [] : [`--codec-endpoint ${options.codecUrl}`]),
+    `--task-queue ${options.taskQueue}`,
+    `--type ${type}`,
+    `--workflow-id ${WORKFLOW_ID_PREFIX[type]}-${input.userId}-${input.institutionCode}`,
+    '--id-conflict-policy Fail',
+    `--input '${JSON.stringify(input)}'`,
+  ].join(' ');
+}
+
+export function instructionLines(options: Instructions): string[] {
+  return [
+    '',
+    `Temporal      ${options.temporalAddress}`,
+    ...(options.webUiUrl ? [`Web UI        ${options.webUiUrl}  (payloads decrypted through the codec server)`] : []),
+    `Codec server  ${options.codecUrl}  (loopback only; the Temporal CLI uses it via --codec-endpoint or TEMPORAL_CODEC_ENDPOINT)`,
+    `MX API        ${options.mxUrl}`,
+    `Support page  ${options.supportUrl}  (answer MFA here; sign-in link in the [support] lines above)`,
+    '',
+    'Start a guide run (input encrypted on the way in):',
+    ...WORKFLOW_TYPES.map((type) => `  ${workflowStartCommand(type, options)}`),
+    ...(options.sandbox ? ['With "password":"challenge" the sandbox asks MFA: answer "correct" on the support page.'] : []),
+    '',
+  ];
+}
