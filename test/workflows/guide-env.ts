@@ -1,11 +1,12 @@
 // Everything a guide test runs on, all real: the shared Temporal dev server, the MX sandbox on a loopback
 // port, the real activities over HTTP, local storage in a temporary directory, and a worker on its own
 // task queue running the prebuilt workflow bundle.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Worker } from '@temporalio/worker';
 import { createActivities, systemClock } from '../../activities';
 import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../src/config';
@@ -142,4 +143,14 @@ export async function failureOf(handle: WorkflowHandle): Promise<ApplicationFail
 
 export async function resultOf(handle: WorkflowHandle): Promise<RunManifest> {
   return (await handle.result()) as RunManifest;
+}
+
+/**
+ * With RECORD_HISTORIES=1, saves the run's history as test/histories/<name>.json for the replay test
+ * (`RECORD_HISTORIES=1 npx vitest run test/workflows` re-records them all).
+ */
+export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const history = await handle.fetchHistory();
+  writeFileSync(`test/histories/${name}.json`, `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
 }

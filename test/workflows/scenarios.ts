@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { answerMfaUpdate, mfaAnswersSignal, type WorkflowTypeName } from '../../workflows/messages';
-import { awaitingMfa, failureOf, progressOf, resultOf, startGuideEnv, waitForProgress, type GuideEnv } from './guide-env';
+import { awaitingMfa, failureOf, progressOf, recordHistory, resultOf, startGuideEnv, waitForProgress, type GuideEnv } from './guide-env';
 
 export function guideScenarios(type: WorkflowTypeName, checkFiles: (env: GuideEnv, manifest: Awaited<ReturnType<typeof resultOf>>) => Promise<void>): void {
   let env: GuideEnv;
@@ -21,6 +21,7 @@ export function guideScenarios(type: WorkflowTypeName, checkFiles: (env: GuideEn
     expect(manifest.member.connectionStatus).toBe('CONNECTED');
     expect(manifest.attempts.mfaRounds).toBe(0);
     await checkFiles(env, manifest);
+    await recordHistory(handle, `${type}-connected`);
     const progress = await progressOf(handle);
     expect(progress.step).toBe('COMPLETED');
     const { typedSearchAttributes } = await handle.describe();
@@ -71,6 +72,7 @@ export function guideScenarios(type: WorkflowTypeName, checkFiles: (env: GuideEn
     const second = await waitForProgress(handle, (p) => p.mfa.awaiting && p.mfa.round === 2);
     await handle.executeUpdate(answerMfaUpdate, { args: [{ answers: [{ guid: second.mfa.challenges[0]!.guid, value: 'correct' }] }] });
     expect((await resultOf(handle)).attempts.mfaRounds).toBe(2);
+    await recordHistory(handle, `${type}-mfa-follow-up`);
   });
 
   it('after REJECTED starts a fresh job, asks again, and connects with the right answer', async () => {
@@ -119,6 +121,7 @@ export function guideScenarios(type: WorkflowTypeName, checkFiles: (env: GuideEn
     expect(failure.type).toBe('MFA_TIMEOUT');
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toMatch(/start the guide again/);
+    await recordHistory(handle, `${type}-mfa-timeout`);
   });
 
   it.each([
@@ -134,6 +137,7 @@ export function guideScenarios(type: WorkflowTypeName, checkFiles: (env: GuideEn
     const progress = await progressOf(handle);
     expect(progress.step).toBe('FAILED');
     expect(progress.attempts.jobRetries).toBe(retries);
+    await recordHistory(handle, `${type}-${status.toLowerCase()}`);
   });
 
   it('reuses the member when the user already has it (MX 409 duplicate)', async () => {
