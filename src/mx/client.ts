@@ -142,15 +142,19 @@ function path(strings: TemplateStringsArray, ...ids: string[]): string {
 
 const emptyPagination = { current_page: 1, per_page: 0, total_entries: 0, total_pages: 0 };
 
-/** One list endpoint as an async iterator over all of its pages. */
-function lister<K extends string, T>(
+/**
+ * One list endpoint as an async iterator over all of its pages. The call is built lazily, so a bad
+ * identifier surfaces from the first `next()` like any other failure.
+ */
+async function* lister<K extends string, T>(
   http: MxHttp,
   key: K,
   schema: z.ZodType<{ [P in K]: T[] } & { pagination: Page<T>['pagination'] }>,
-  call: { endpoint: string; path: string; query?: Query; signal?: AbortSignal },
+  build: () => { endpoint: string; path: string; query?: Query; signal?: AbortSignal },
   perPage?: number,
 ): AsyncGenerator<T> {
-  return paginate(async (page, records) => {
+  const call = build();
+  yield* paginate(async (page, records) => {
     const query = { ...call.query, page, records_per_page: records };
     const { data } = await http.json({ ...call, method: 'GET', query, schema });
     if (!data) return { items: [], pagination: emptyPagination };
@@ -169,7 +173,7 @@ function userCalls(http: MxHttp): Pick<MxClient, 'createUser' | 'listUsers' | 'r
     createUser: async (body, o) =>
       (await must(http.json({ endpoint: 'createUser', method: 'POST', path: '/users', body: { user: body }, schema: user, signal: o?.signal }))).user,
     listUsers: (filter = {}, o) =>
-      lister(http, 'users', users, { endpoint: 'listUsers', path: '/users', query: { id: filter.id, email: filter.email }, signal: o?.signal }),
+      lister(http, 'users', users, () => ({ endpoint: 'listUsers', path: '/users', query: { id: filter.id, email: filter.email }, signal: o?.signal })),
     readUser: async (userGuid, o) =>
       (await must(http.json({ endpoint: 'readUser', method: 'GET', path: path`/users/${userGuid}`, schema: user, signal: o?.signal }))).user,
   };
@@ -182,23 +186,23 @@ function institutionCalls(http: MxHttp): Pick<MxClient, 'listInstitutions' | 're
         http,
         'institutions',
         institutions,
-        {
+        () => ({
           endpoint: 'listInstitutions',
           path: '/institutions',
           query: { name: search.name, supports_account_statement: search.supportsAccountStatement },
           signal: o?.signal,
-        },
+        }),
         MAX_INSTITUTIONS_PER_PAGE,
       ),
     readInstitution: async (code, o) =>
       (await must(http.json({ endpoint: 'readInstitution', method: 'GET', path: path`/institutions/${code}`, schema: institution, signal: o?.signal })))
         .institution,
     listInstitutionCredentials: (code, o) =>
-      lister(http, 'credentials', credentials, {
+      lister(http, 'credentials', credentials, () => ({
         endpoint: 'listInstitutionCredentials',
         path: path`/institutions/${code}/credentials`,
         signal: o?.signal,
-      }),
+      })),
   };
 }
 
@@ -222,18 +226,18 @@ function memberCalls(http: MxHttp): MemberCalls {
   const values = (list: CredentialValue[] | undefined) => (list ?? []).map((c) => c.value);
 
   return {
-    createMember: (u, body, o) =>
+    createMember: async (u, body, o) =>
       send('createMember', 'POST', path`/users/${u}/members`, { body: { member: body }, secrets: values(body.credentials), conflict: 'duplicate', signal: o?.signal }),
-    readMember: (u, m, o) => send('readMember', 'GET', memberPath(u, m), { signal: o?.signal }),
-    updateMember: (u, m, body, o) =>
+    readMember: async (u, m, o) => send('readMember', 'GET', memberPath(u, m), { signal: o?.signal }),
+    updateMember: async (u, m, body, o) =>
       send('updateMember', 'PUT', memberPath(u, m), { body: { member: body }, secrets: values(body.credentials), conflict: 'duplicate', signal: o?.signal }),
-    listMembers: (u, o) => lister(http, 'members', members, { endpoint: 'listMembers', path: path`/users/${u}/members`, signal: o?.signal }),
+    listMembers: (u, o) => lister(http, 'members', members, () => ({ endpoint: 'listMembers', path: path`/users/${u}/members`, signal: o?.signal })),
     readMemberStatus: async (u, m, o) =>
       (await must(http.json({ endpoint: 'readMemberStatus', method: 'GET', path: memberPath(u, m, '/status'), schema: memberStatus, signal: o?.signal })))
         .member,
-    aggregateMember: (u, m, o) => send('aggregateMember', 'POST', memberPath(u, m, '/aggregate'), { conflict: 'job', signal: o?.signal }),
-    fetchStatements: (u, m, o) => send('fetchStatements', 'POST', memberPath(u, m, '/fetch_statements'), { conflict: 'job', signal: o?.signal }),
-    resumeAggregation: (u, m, answers, o) =>
+    aggregateMember: async (u, m, o) => send('aggregateMember', 'POST', memberPath(u, m, '/aggregate'), { conflict: 'job', signal: o?.signal }),
+    fetchStatements: async (u, m, o) => send('fetchStatements', 'POST', memberPath(u, m, '/fetch_statements'), { conflict: 'job', signal: o?.signal }),
+    resumeAggregation: async (u, m, answers, o) =>
       send('resumeAggregation', 'PUT', memberPath(u, m, '/resume'), { body: { member: { challenges: answers } }, secrets: values(answers), signal: o?.signal }),
     listMemberChallenges: async (u, m, o) => {
       const all: MxChallenge[] = [];
@@ -257,30 +261,30 @@ function dataCalls(
   const dates = (w: DateWindow) => ({ from_date: w.fromDate, to_date: w.toDate });
   return {
     listMemberAccounts: (u, m, o) =>
-      lister(http, 'accounts', accounts, { endpoint: 'listMemberAccounts', path: path`/users/${u}/members/${m}/accounts`, signal: o?.signal }),
+      lister(http, 'accounts', accounts, () => ({ endpoint: 'listMemberAccounts', path: path`/users/${u}/members/${m}/accounts`, signal: o?.signal })),
     listTransactionsByAccount: (u, a, w, o) =>
-      lister(http, 'transactions', transactions, {
+      lister(http, 'transactions', transactions, () => ({
         endpoint: 'listTransactionsByAccount',
         path: path`/users/${u}/accounts/${a}/transactions`,
         query: dates(w),
         signal: o?.signal,
-      }),
+      })),
     listTransactionsByMember: (u, m, w, o) =>
-      lister(http, 'transactions', transactions, {
+      lister(http, 'transactions', transactions, () => ({
         endpoint: 'listTransactionsByMember',
         path: path`/users/${u}/members/${m}/transactions`,
         query: dates(w),
         signal: o?.signal,
-      }),
+      })),
     listStatements: (u, m, o) =>
-      lister(http, 'statements', statements, { endpoint: 'listStatementsByMember', path: path`/users/${u}/members/${m}/statements`, signal: o?.signal }),
+      lister(http, 'statements', statements, () => ({ endpoint: 'listStatementsByMember', path: path`/users/${u}/members/${m}/statements`, signal: o?.signal })),
     readStatement: async (u, m, s, o) =>
       (
         await must(
           http.json({ endpoint: 'readStatementByMember', method: 'GET', path: path`/users/${u}/members/${m}/statements/${s}`, schema: statement, signal: o?.signal }),
         )
       ).statement,
-    downloadStatementPdf: (u, m, s, o) =>
+    downloadStatementPdf: async (u, m, s, o) =>
       http.stream({ endpoint: 'downloadStatementPDF', method: 'GET', path: path`/users/${u}/members/${m}/statements/${s}.pdf`, signal: o?.signal }),
   };
 }

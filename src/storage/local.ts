@@ -2,7 +2,7 @@
 // target, are fsynced, then renamed over it: rename is atomic within a directory, so a reader sees the
 // old file or the new one, never a partial one. Any failure removes the temporary file.
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -23,7 +23,7 @@ export function createLocalStorage(rootDir: string): Storage {
   };
 
   return {
-    put: (key, source, options = {}) => writeAtomically(key, pathOf(key), source, options),
+    put: async (key, source, options = {}) => writeAtomically(key, pathOf(key), source, options),
 
     async stat(key): Promise<ObjectInfo | null> {
       const info = await stat(pathOf(key)).catch(ignoreMissing);
@@ -62,11 +62,10 @@ async function writeAtomically(key: string, target: string, source: PutSource, o
       done(null, chunk);
     },
   });
-  const file = await open(temp, 'wx');
   try {
-    await pipeline(source, meter, file.createWriteStream({ autoClose: false, highWaterMark: 1 << 20 }), { signal: options.signal });
-    await file.sync();
-    await file.close();
+    // `flush` fsyncs before the close that ends the pipeline: the bytes are on disk before the rename.
+    const file = createWriteStream(temp, { flags: 'wx', flush: true, highWaterMark: 1 << 20 });
+    await pipeline(source, meter, file, { signal: options.signal });
     const sha256 = hash.digest('hex');
     const expected = options.expectedSha256?.toLowerCase();
     if (expected && expected !== sha256) throw new HashMismatchError(key, expected, sha256, bytes);
@@ -74,7 +73,6 @@ async function writeAtomically(key: string, target: string, source: PutSource, o
     await syncDirectory(dir);
     return { key, bytes, sha256 };
   } catch (error) {
-    await file.close().catch(() => undefined);
     await rm(temp, { force: true });
     throw error;
   }

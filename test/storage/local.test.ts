@@ -1,0 +1,120 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { createLocalStorage } from '../../src/storage/local';
+import { HashMismatchError, InvalidStorageKeyError } from '../../src/storage/errors';
+import type { Storage } from '../../src/storage/types';
+
+let root: string;
+let storage: Storage;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'storage-test-'));
+  storage = createLocalStorage(root);
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** Every file under root, temp files included. */
+async function allFiles(): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(root.length + 1)).sort();
+}
+
+describe('put', () => {
+  it('streams into the key, returning size and SHA-256', async () => {
+    const chunks = Array.from({ length: 50 }, (_, i) => Buffer.alloc(10_000, i));
+    const stored = await storage.put('runs/r1/file.bin', Readable.from(chunks));
+    const whole = Buffer.concat(chunks);
+    expect(stored).toEqual({ key: 'runs/r1/file.bin', bytes: whole.length, sha256: sha(whole) });
+    expect(await readFile(join(root, 'runs/r1/file.bin'))).toEqual(whole);
+    expect(await storage.stat('runs/r1/file.bin')).toMatchObject({ bytes: whole.length });
+    expect(await storage.exists('runs/r1/file.bin')).toBe(true);
+    expect(await storage.sha256('runs/r1/file.bin')).toBe(sha(whole));
+    expect(await allFiles()).toEqual(['runs/r1/file.bin']);
+  });
+
+  it('reports a missing key as absent', async () => {
+    expect(await storage.stat('nope/x')).toBeNull();
+    expect(await storage.exists('nope/x')).toBe(false);
+    expect(await storage.sha256('nope/x')).toBeNull();
+  });
+
+  it('publishes when the expected hash matches, in any case', async () => {
+    const stored = await storage.put('a.txt', ['hello'], { expectedSha256: sha('hello').toUpperCase() });
+    expect(stored.sha256).toBe(sha('hello'));
+  });
+
+  it('publishes nothing when the hash does not match, and keeps the old object', async () => {
+    await storage.put('a.txt', ['old']);
+    const error = await storage.put('a.txt', ['new'], { expectedSha256: sha('something else') }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HashMismatchError);
+    expect((error as HashMismatchError).actual).toBe(sha('new'));
+    expect(await readFile(join(root, 'a.txt'), 'utf8')).toBe('old');
+    expect(await allFiles()).toEqual(['a.txt']);
+  });
+
+  it('leaves nothing behind when the source fails mid-way', async () => {
+    async function* failing() {
+      yield Buffer.alloc(100_000, 1);
+      throw new Error('source broke');
+    }
+    await expect(storage.put('dir/b.bin', failing())).rejects.toThrow('source broke');
+    expect(await storage.exists('dir/b.bin')).toBe(false);
+    expect(await allFiles()).toEqual([]);
+  });
+
+  it('never shows a reader a partial object while a write is in progress', async () => {
+    await writeFile(join(root, 'c.txt'), 'previous');
+    const source = new PassThrough();
+    const writing = storage.put('c.txt', source);
+    source.write('first half ');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await readFile(join(root, 'c.txt'), 'utf8')).toBe('previous');
+    source.end('second half');
+    await writing;
+    expect(await readFile(join(root, 'c.txt'), 'utf8')).toBe('first half second half');
+  });
+
+  it('stops and cleans up when aborted', async () => {
+    const source = new PassThrough();
+    const controller = new AbortController();
+    const writing = storage.put('d.bin', source, { signal: controller.signal });
+    source.write(Buffer.alloc(1000));
+    await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    await expect(writing).rejects.toThrow(/abort/i);
+    expect(await allFiles()).toEqual([]);
+  });
+
+  it('reports progress in bytes', async () => {
+    const seen: number[] = [];
+    await storage.put('e.bin', [Buffer.alloc(10), Buffer.alloc(20)], { onProgress: (b) => seen.push(b) });
+    expect(seen.at(-1)).toBe(30);
+  });
+});
+
+describe('keys', () => {
+  it.each([
+    ['', /non-empty/],
+    ['../escape', /"\.\." segment/],
+    ['a/../../b', /"\.\." segment/],
+    ['/etc/passwd', /absolute/],
+    ['a\\b', /backslash/],
+    ['a\0b', /NUL/],
+    ['a//b', /empty segment/],
+    ['a/', /empty segment/],
+    ['./a', /"\." segment/],
+    ['C:/x', /drive letter/],
+  ])('refuses %j', async (key, problem) => {
+    const error = await storage.put(key, ['x']).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidStorageKeyError);
+    expect((error as Error).message).toMatch(problem);
+    await expect(storage.stat(key)).rejects.toBeInstanceOf(InvalidStorageKeyError);
+    expect(await allFiles()).toEqual([]);
+  });
+});
