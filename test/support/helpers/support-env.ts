@@ -1,0 +1,98 @@
+// What the support tool's "done" tests run on, all real: the shared Temporal dev server, the MX sandbox
+// on a loopback port, the real activities, and a worker on its own task queue. Worker and client use
+// the project's payload codec with a key of their own, which the CLI process is given too.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, type WorkflowHandle } from '@temporalio/client';
+import { createActivities, systemClock } from '../../../activities';
+import { loadConfig, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../../src/config';
+import { createMxClient } from '../../../src/mx/client';
+import { type Sandbox, startSandbox } from '../../../src/sandbox/server';
+import { createLocalStorage } from '../../../src/storage/local';
+import { loadDataConverter } from '../../../src/temporal/data-converter';
+import { createWorker } from '../../../src/worker/create-worker';
+import { MxAwaitingMfa, type Progress, progressQuery } from '../../../workflows/messages';
+import { connectToTestServer, uniqueName, workflowBundlePath } from '../../helpers/temporal';
+
+export type MxBankPassword = 'challenge' | 'options' | 'image' | 'password';
+
+export interface SupportEnv {
+  /** A client with the codec, as the support tool has. */
+  client: Client;
+  sandbox: Sandbox;
+  address: string;
+  /** The environment for a support CLI process talking to this server with this codec key. */
+  cliEnv: NodeJS.ProcessEnv;
+  /** Starts fetchAccountData for a new user at MX Bank with `password` choosing the MFA challenge. */
+  startRun(password: MxBankPassword, userPrefix?: string): Promise<WorkflowHandle>;
+  close(): Promise<void>;
+}
+
+export async function startSupportEnv(): Promise<SupportEnv> {
+  const temporal = await connectToTestServer();
+  const sandbox = await startSandbox({ port: 0, jobDurationMs: 400, challengeExpiryMs: 60_000 });
+  const workDir = mkdtempSync(join(tmpdir(), 'mx-support-'));
+  const codecKey = randomBytes(32).toString('base64');
+  const cliEnv = { ...process.env, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: 'default', PAYLOAD_CODEC_KEY: codecKey, DATA_DIR: workDir };
+  const dataConverter = await loadDataConverter(loadConfig(cliEnv));
+  const client = new Client({ connection: temporal.client.connection, dataConverter });
+  const taskQueue = uniqueName('support');
+  const mx = createMxClient({ baseUrl: sandbox.url, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, timeoutMs: 5_000 });
+  const worker = await createWorker({
+    connection: temporal.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    activities: createActivities({ mx, storage: createLocalStorage(join(workDir, 'storage')), clock: systemClock }),
+    workflowBundle: { codePath: workflowBundlePath() },
+    dataConverter,
+    shutdownGraceTime: 1_000,
+  });
+  const running = worker.run();
+
+  return {
+    client,
+    sandbox,
+    address: temporal.address,
+    cliEnv,
+    async startRun(password, userPrefix = 'user') {
+      const userId = uniqueName(userPrefix);
+      return await client.workflow.start('fetchAccountData', {
+        taskQueue,
+        workflowId: `fetch-account-data-${userId}-mxbank`,
+        args: [
+          {
+            userId,
+            institutionCode: 'mxbank',
+            credentials: { username: 'mxuser', password },
+            polling: { initialInterval: '100ms', maxInterval: '400ms', deadline: '90s' },
+            mfa: { timeout: '90s' },
+          },
+        ],
+      });
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await sandbox.close();
+      await temporal.close();
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until the run waits for MFA and the support queue (visibility) lists it. */
+export async function waitUntilQueued(client: Client, handle: WorkflowHandle, timeoutMs = 30_000): Promise<Progress> {
+  const deadline = Date.now() + timeoutMs;
+  const query = `WorkflowId = "${handle.workflowId}" AND ${MxAwaitingMfa.name} = true AND ExecutionStatus = "Running"`;
+  for (;;) {
+    const progress = await handle.query(progressQuery).catch(() => undefined);
+    if (progress?.mfa.awaiting) {
+      const { count } = await client.workflow.count(query);
+      if (count > 0) return progress;
+    }
+    if (Date.now() > deadline) throw new Error(`${handle.workflowId} never reached the MFA queue; last progress: ${JSON.stringify(progress)}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
