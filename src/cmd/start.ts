@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     const child = supervise(startChild('sandbox', 'src/cmd/sandbox.ts', childEnv, print), 1, 5_000);
     await waitForPort(child, config.sandbox.host, config.sandbox.port, 60_000);
   }
-  const worker = supervise(startChild('worker', 'src/cmd/worker.ts', childEnv, print), 0, config.workerShutdownGraceMs + 10_000);
+  const worker = supervise(startChild('worker', 'src/cmd/worker.ts', childEnv, print), 0, config.workerShutdownGraceMs + 5_000);
   await waitForWorker(worker, temporal.client, temporal.namespace, config.taskQueue, 180_000);
   const support = supervise(startChild('support', 'src/cmd/support-web.ts', childEnv, print), 1, 5_000);
   await waitForPort(support, config.supportWeb.host, config.supportWeb.port, 60_000);

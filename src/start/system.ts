@@ -43,6 +43,7 @@ export class System {
   private async stopPart(part: Part): Promise<void> {
     try {
       await part.stop();
+      this.log(`Stopped the ${part.name}.`);
     } catch (err) {
       this.log(`Stopping the ${part.name} failed: ${(err as Error).message}`);
       part.kill();

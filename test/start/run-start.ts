@@ -1,0 +1,133 @@
+// Runs `npx tsx src/cmd/start.ts` as a real process in its own process group, the way a terminal does,
+// and records its output and every process it started.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../src/temporal/ports';
+
+export interface StartPorts {
+  TEMPORAL_PORT: number;
+  TEMPORAL_UI_PORT: number;
+  SANDBOX_PORT: number;
+  SUPPORT_WEB_PORT: number;
+  CODEC_PORT: number;
+}
+
+export interface StartRun {
+  process: ChildProcess;
+  ports: StartPorts;
+  dataDir: string;
+  output(): string;
+  /** Resolves with the output once `text` appears; rejects if the process exits first. */
+  waitFor(text: string | RegExp, timeoutMs: number): Promise<string>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** What a terminal's Ctrl-C does: SIGINT to the whole foreground process group. */
+  interrupt(): void;
+  killAll(): void;
+}
+
+// Variables that would point `npm start` elsewhere than its embedded defaults.
+const FOREIGN = ['TEMPORAL_ADDRESS', 'TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE', 'TEMPORAL_NAMESPACE', 'TEMPORAL_API_KEY', 'MX_BASE_URL', 'PAYLOAD_CODEC_KEY', 'TEMPORAL_CODEC_ENDPOINT'];
+
+export async function freePorts(): Promise<StartPorts> {
+  const ports = new Set<number>();
+  while (ports.size < 5) ports.add(await freePort());
+  const [a, b, c, d, e] = [...ports] as [number, number, number, number, number];
+  return { TEMPORAL_PORT: a, TEMPORAL_UI_PORT: b, SANDBOX_PORT: c, SUPPORT_WEB_PORT: d, CODEC_PORT: e };
+}
+
+export function runStart(ports: StartPorts, extraEnv: Record<string, string> = {}): StartRun {
+  const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of FOREIGN) delete env[name];
+  Object.assign(env, Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), {
+    DATA_DIR: dataDir,
+    STORAGE_DIR: join(dataDir, 'storage'),
+    ...extraEnv,
+  });
+  const child = spawn('npx', ['tsx', 'src/cmd/start.ts'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    for (const listener of listeners) listener();
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  return {
+    process: child,
+    ports,
+    dataDir,
+    output: () => output,
+    exited,
+    interrupt: () => signalGroup('SIGINT'),
+    killAll() {
+      for (const pid of descendants(child.pid!)) signalPid(pid, 'SIGKILL');
+      signalGroup('SIGKILL');
+    },
+    waitFor(text, timeoutMs) {
+      const found = () => (typeof text === 'string' ? output.includes(text) : text.test(output));
+      return new Promise<string>((resolve, reject) => {
+        const done = (error?: Error) => {
+          listeners.delete(check);
+          clearTimeout(timer);
+          if (error) reject(error);
+          else resolve(output);
+        };
+        const check = () => found() && done();
+        const timer = setTimeout(() => done(new Error(`No ${String(text)} after ${timeoutMs} ms. Output:\n${output}`)), timeoutMs);
+        listeners.add(check);
+        void exited.then(({ code }) => !found() && done(new Error(`npm start exited (${code}) before ${String(text)}. Output:\n${output}`)));
+        check();
+      });
+    },
+  };
+}
+
+/** Every live process below pid, however deep (detached process groups included). */
+export function descendants(pid: number): number[] {
+  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const parent = queue.shift()!;
+    for (const [child, ppid] of table) {
+      if (ppid === parent) {
+        found.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function signalPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
