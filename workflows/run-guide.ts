@@ -35,7 +35,8 @@ export async function runGuide<T>(workflowType: WorkflowTypeName, input: unknown
 
 /** What to do next when an MX call failed for good, by the activity's error type. */
 const NEXT_ACTION: Record<string, string> = {
-  [E.institutionNotFound]: 'Check institutionCode / institutionName (the statements guide needs an institution that supports statements).',
+  [E.institutionNotFound]: 'Check institutionCode / institutionName.',
+  [E.institutionUnsupported]: 'The statements guide needs an institution that supports statements; choose another institution.',
   [E.credentialsMismatch]: "Send credentials keyed by the institution's credential field names or labels.",
   [E.badRequest]: 'MX refused the request as invalid; for statements, the institution may not support them.',
   [E.unauthorized]: 'Check MX_CLIENT_ID and MX_API_KEY of the worker.',

@@ -42,24 +42,10 @@ describe('fetchStatements specifics', () => {
     await env?.close();
   });
 
-  it('fails as InstitutionNotFound for an institution without statements', async () => {
+  it('fails as InstitutionUnsupported for an institution without statements', async () => {
     const failure = await failureOf(await env.start('fetchStatements', { institutionCode: 'mxcu' }));
-    expect(failure.type).toBe('InstitutionNotFound');
+    expect(failure.type).toBe('InstitutionUnsupported');
     expect(failure.message).toMatch(/Next: /);
-  });
-
-  it('waits for another job running on the member before starting its statements job', async () => {
-    const userId = `busy-${Date.now()}`;
-    // The first status read after the member exists gets a 429 and is retried a second later: in that
-    // second an aggregation starts on the member, as if another tool had asked for it.
-    env.sandbox.setFaults({ rateLimit: { next: 1, match: '/status', retryAfterSeconds: 1 } });
-    const handle = await env.start('fetchStatements', { userId });
-    const started = await waitForProgress(handle, (p) => p.memberGuid !== null && p.step === 'WAITING_FOR_JOB');
-    await env.sandboxPost(`/users/${started.userGuid}/members/${started.memberGuid}/aggregate`);
-    await waitForProgress(handle, (p) => /already running/.test(p.waitingFor));
-    const manifest = await resultOf(handle);
-    expect(manifest.attempts.jobStarts).toBe(1);
-    expect(manifest.statements!.count).toBeGreaterThan(0);
   });
 
   it('downloads nothing again for statements already stored (same keys, same hashes)', async () => {
@@ -67,5 +53,23 @@ describe('fetchStatements specifics', () => {
     const first = await resultOf(await env.start('fetchStatements', { userId }));
     const second = await resultOf(await env.start('fetchStatements', { userId }));
     expect(second.statements!.files.map((f) => [f.key, f.sha256])).toEqual(first.statements!.files.map((f) => [f.key, f.sha256]));
+  });
+  it('waits for another job running on the member before starting its statements job', { timeout: 60_000 }, async () => {
+    // Jobs long enough to still run when the workflow looks (the other tests keep 400 ms jobs).
+    const slow = await startGuideEnv({ jobDurationMs: 3_000 });
+    try {
+      // The first status read after the member exists fails (503) and is retried a second later: in that
+      // second an aggregation starts on the member, as if another tool had asked for it.
+      slow.sandbox.setFaults({ serverError: { next: 1, match: '/status' } });
+      const handle = await slow.start('fetchStatements', { userId: `busy-${Date.now()}` });
+      const started = await waitForProgress(handle, (p) => p.memberGuid !== null && p.step === 'WAITING_FOR_JOB', 20_000, 20);
+      await slow.sandboxPost(`/users/${started.userGuid}/members/${started.memberGuid}/aggregate`);
+      await waitForProgress(handle, (p) => /already running/.test(p.waitingFor), 20_000, 20);
+      const manifest = await resultOf(handle);
+      expect(manifest.attempts.jobStarts).toBe(1);
+      expect(manifest.statements!.count).toBeGreaterThan(0);
+    } finally {
+      await slow.close();
+    }
   });
 });

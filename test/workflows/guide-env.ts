@@ -41,11 +41,11 @@ export interface GuideEnv {
   close(): Promise<void>;
 }
 
-export async function startGuideEnv(options: { challengeExpiryMs?: number } = {}): Promise<GuideEnv> {
+export async function startGuideEnv(options: { challengeExpiryMs?: number; jobDurationMs?: number } = {}): Promise<GuideEnv> {
   const temporal = await connectToTestServer();
   const sandbox = await startSandbox({
     port: 0,
-    jobDurationMs: JOB_DURATION_MS,
+    jobDurationMs: options.jobDurationMs ?? JOB_DURATION_MS,
     challengeExpiryMs: options.challengeExpiryMs ?? 60_000,
   });
   const storageDir = mkdtempSync(join(tmpdir(), 'mx-guides-'));
@@ -118,13 +118,14 @@ export async function waitForProgress(
   handle: WorkflowHandle,
   predicate: (p: Progress) => boolean,
   timeoutMs = 20_000,
+  everyMs = 100,
 ): Promise<Progress> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const progress = await progressOf(handle).catch(() => undefined);
     if (progress && predicate(progress)) return progress;
     if (Date.now() > deadline) throw new Error(`Timed out waiting; last progress: ${JSON.stringify(progress)}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 

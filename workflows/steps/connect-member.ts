@@ -18,8 +18,7 @@ export async function connectMember(run: GuideRun, job: JobKind): Promise<Member
   if (run.ownJobStarted) return await followJob(run, job, status);
 
   if (status.isBeingAggregated || !STARTABLE.has(status.connectionStatus ?? '')) {
-    run.waiting(`Another job is already running on the member (status ${status.connectionStatus ?? 'none'}); waiting for it first.`);
-    const settled = await followJob(run, job, status);
+    const settled = await followJob(run, job, status, 'another job already running on the member to finish first');
     if (run.ownJobStarted) return settled;
   }
   await startJob(run, job);

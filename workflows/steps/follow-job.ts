@@ -15,7 +15,12 @@ import { startJob } from './start-job';
 /** What one status means for the loop: finished, keep the backoff going, or a fresh start (reset it). */
 type Verdict = 'done' | 'poll' | 'fresh';
 
-export async function followJob(run: GuideRun, job: JobKind, current?: MemberState): Promise<MemberState> {
+export async function followJob(
+  run: GuideRun,
+  job: JobKind,
+  current?: MemberState,
+  waitingOn = `the ${job.name}`,
+): Promise<MemberState> {
   const { initialInterval, maxInterval, backoffCoefficient } = run.options.polling;
   let interval = initialInterval;
   let state = current;
@@ -29,7 +34,7 @@ export async function followJob(run: GuideRun, job: JobKind, current?: MemberSta
     const delay = waitWithinDeadline(run, interval);
     const poll = run.progress.attempts.polls + 1;
     run.progress.deadlines.nextPollAt = new Date(Date.now() + delay).toISOString();
-    run.step('WAITING_FOR_JOB', `Waiting for the ${job.name}: poll ${poll}, next in ${formatDuration(delay)}.`);
+    run.step('WAITING_FOR_JOB', `Waiting for ${run.ownJobStarted ? `the ${job.name}` : waitingOn}: poll ${poll}, next in ${formatDuration(delay)}.`);
     await sleep(delay, { summary: `poll ${poll}, next in ${formatDuration(delay)}` });
     state = await mx.readMemberStatus.executeWithOptions({ summary: `poll ${poll}` }, [run.memberRef()]);
     run.progress.attempts.polls = poll;
