@@ -31,6 +31,10 @@ export function toSupportError(err: unknown, workflowId?: string): SupportError 
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
     return new SupportError('no-worker', `No worker took the answers for ${run} in time: is the worker running on its task queue?`);
   }
+  const codecProblem = findInChain(err, (e) => e instanceof Error && e.name === 'PayloadCodecError');
+  if (codecProblem instanceof Error) {
+    return new SupportError('temporal', `Cannot decrypt ${run}: ${firstLine(codecProblem.message)}`);
+  }
   const code = grpcCode(err);
   if (code === GRPC_UNAVAILABLE || /failed to connect|ECONNREFUSED|connection refused/i.test(errorMessage(err))) {
     return new SupportError('unreachable', `The Temporal server is unreachable (${firstLine(errorMessage(err))}). Is it running? TEMPORAL_ADDRESS selects it.`);
@@ -42,8 +46,13 @@ export function toSupportError(err: unknown, workflowId?: string): SupportError 
 }
 
 function grpcCode(err: unknown): number | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    if (isGrpcServiceError(e)) return e.code;
+  const grpc = findInChain(err, isGrpcServiceError);
+  return grpc && isGrpcServiceError(grpc) ? grpc.code : undefined;
+}
+
+function findInChain(err: unknown, test: (e: unknown) => boolean): unknown {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (test(e)) return e;
   }
   return undefined;
 }
@@ -55,7 +64,7 @@ function errorMessage(err: unknown): string {
 }
 
 function firstLine(text: string): string {
-  return text.split('\n')[0]!.trim().slice(0, 200);
+  return text.split('\n')[0]!.trim().slice(0, 400);
 }
 
 function capitalize(text: string): string {

@@ -31,6 +31,11 @@ export interface RunsOptions {
   queryTimeoutMs?: number;
   /** At most this many runs are listed (the oldest first in Temporal's order). */
   limit?: number;
+  /**
+   * Only runs whose workflow id contains this text, case-insensitively. Workflow ids name the user and
+   * the institution, so an agent finds the caller's run by either; other runs cost no query.
+   */
+  match?: string;
 }
 
 const DEFAULT_QUERY_TIMEOUT_MS = 5_000;
@@ -40,7 +45,9 @@ export async function listWaitingRuns(client: Client, options: RunsOptions = {})
   const limit = options.limit ?? 200;
   const found: RunState[] = [];
   try {
+    const match = options.match?.trim().toLowerCase() ?? '';
     for await (const execution of client.workflow.list({ query: WAITING_FOR_MFA, pageSize: Math.min(limit, 100) })) {
+      if (!execution.workflowId.toLowerCase().includes(match)) continue;
       found.push({
         workflowId: execution.workflowId,
         runId: execution.runId,

@@ -99,11 +99,12 @@ export async function startSupportWeb(options: SupportWebOptions): Promise<Suppo
     return reply.redirect('/login', 303);
   });
 
-  app.get('/', async (request, reply) => {
+  app.get<{ Querystring: { match?: unknown } }>('/', async (request, reply) => {
     const session = sessionOf(request);
     if (!session) return send(reply, 401, loginPage(null));
+    const match = typeof request.query.match === 'string' ? request.query.match.trim().slice(0, 100) : '';
     try {
-      return send(reply, 200, queuePage(await listWaitingRuns(options.client), pageContext(session)));
+      return send(reply, 200, queuePage(await listWaitingRuns(options.client, { match }), pageContext(session), match));
     } catch (err) {
       return fail(reply, err);
     }

@@ -3,8 +3,8 @@ import { parseAnswers, parseSupportArgs } from '../../src/support/cli/args';
 
 describe('support CLI arguments', () => {
   it('reads the three commands and their options', () => {
-    expect(parseSupportArgs(['pending'])).toEqual({ command: 'pending', json: false });
-    expect(parseSupportArgs(['pending', '--json'])).toEqual({ command: 'pending', json: true });
+    expect(parseSupportArgs(['pending'])).toEqual({ command: 'pending', json: false, match: null });
+    expect(parseSupportArgs(['pending', '--json', '--match', 'alice'])).toEqual({ command: 'pending', json: true, match: 'alice' });
     expect(parseSupportArgs(['show', 'wf-1', '--images-dir', '/tmp/x'])).toEqual({
       command: 'show',
       workflowId: 'wf-1',

@@ -71,6 +71,9 @@ describe('support CLI on real runs waiting for MFA', () => {
     expect(textLine).toMatch(new RegExp(`^${text.workflowId}\\s+${textRound1.userId}\\s+mxbank\\s+TEXT\\s+(1m \\d\\ds|\\d+s)$`));
     expect(lines.find((line) => line.startsWith(options.workflowId))).toMatch(/\s+mxbank\s+OPTIONS\s+(1m \d\ds|\d+s)$/);
 
+    const matched = await support(env.cliEnv, ['pending', '--match', textRound1.userId!.toUpperCase()]);
+    expect(matched.stdout.trimEnd().split('\n').slice(1).map((line) => line.split(' ')[0])).toEqual([text.workflowId]);
+
     const json = await support(env.cliEnv, ['pending', '--json']);
     const entries = JSON.parse(json.stdout) as { workflowId: string; challengeTypes: string[]; secondsLeft: number; userId: string }[];
     const entry = entries.find((e) => e.workflowId === options.workflowId);

@@ -5,12 +5,13 @@ import { SupportError } from '../errors';
 
 export type SupportCommand =
   | { command: 'help' }
-  | { command: 'pending'; json: boolean }
+  | { command: 'pending'; json: boolean; match: string | null }
   | { command: 'show'; workflowId: string; json: boolean; imagesDir: string | null }
   | { command: 'answer'; workflowId: string; answers: MfaAnswer[]; imagesDir: string | null };
 
 const FLAGS: Record<string, { takesValue: boolean; commands: string[] }> = {
   '--json': { takesValue: false, commands: ['pending', 'show'] },
+  '--match': { takesValue: true, commands: ['pending'] },
   '--answer': { takesValue: true, commands: ['answer'] },
   '--images-dir': { takesValue: true, commands: ['show', 'answer'] },
 };
@@ -46,7 +47,7 @@ export function parseSupportArgs(argv: string[]): SupportCommand {
   const imagesDir = values['--images-dir']?.at(-1) ?? null;
   if (command === 'pending') {
     if (positionals.length > 0) throw usage('pending takes no workflow id.');
-    return { command, json };
+    return { command, json, match: values['--match']?.at(-1) ?? null };
   }
   if (positionals.length !== 1) throw usage(`${command} needs exactly one workflow id.`);
   const workflowId = positionals[0]!;
@@ -75,8 +76,9 @@ function usage(message: string): SupportError {
 export const HELP = `Answer MX multi-factor authentication (MFA) for runs of the MX guide workflows.
 
 Usage:
-  npm run support -- pending [--json]
+  npm run support -- pending [--json] [--match <text>]
       The runs waiting for MFA: workflow id, user, institution, challenge types, time left.
+      --match keeps runs whose workflow id (it names the user and institution) contains <text>.
   npm run support -- show <workflowId> [--json] [--images-dir <dir>]
       Each challenge of the run: guid, type, question, options. Images are saved to files
       (default: <tmp>/mx-support) and their paths printed.

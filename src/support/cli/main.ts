@@ -47,7 +47,7 @@ export async function runSupportCli(argv: string[], io: CliIo): Promise<number> 
 async function execute(client: Client, command: Exclude<SupportCommand, { command: 'help' }>, io: CliIo): Promise<number> {
   const print = (text: string) => io.stdout.write(`${text}\n`);
   if (command.command === 'pending') {
-    const runs = await listWaitingRuns(client);
+    const runs = await listWaitingRuns(client, { match: command.match ?? undefined });
     print(command.json ? JSON.stringify(pendingJson(runs), null, 2) : pendingTable(runs));
     return 0;
   }

@@ -5,8 +5,10 @@ export const STYLESHEET = `
 body { font: 15px/1.45 system-ui, sans-serif; margin: 0; color: #1b1f24; background: #f4f5f7; }
 header { background: #16324f; color: #fff; padding: .7rem 1.2rem; display: flex; gap: 1rem; align-items: center; }
 header h1 { font-size: 1.1rem; margin: 0; flex: 1; }
+header h1 a { border: 0; padding: 0; }
 header a, header button { color: #fff; background: none; border: 1px solid #fff6; border-radius: 4px; padding: .2rem .6rem; font: inherit; cursor: pointer; text-decoration: none; }
 main { padding: 1rem 1.2rem; max-width: 60rem; }
+.find { margin-bottom: .6rem; } .find input { width: 16rem; } .find button { font: inherit; }
 .run { background: #fff; border: 1px solid #d5d9de; border-radius: 6px; padding: .8rem 1rem; margin-bottom: 1rem; }
 .run h2 { font-size: 1rem; margin: 0 0 .4rem; font-family: ui-monospace, monospace; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .8rem; margin: 0 0 .6rem; }
@@ -15,7 +17,7 @@ fieldset { border: 1px solid #d5d9de; border-radius: 4px; margin: 0 0 .6rem; }
 legend { font-weight: 600; } .type { font-size: .75rem; color: #57606a; font-weight: normal; }
 .option { margin: .2rem 0; } .image-options .option { display: inline-block; margin-right: 1rem; text-align: center; }
 .image-options img { display: block; margin: .2rem auto; }
-img { max-width: 12rem; max-height: 8rem; border: 1px solid #d5d9de; }
+img { max-width: 12rem; max-height: 8rem; min-width: 3rem; min-height: 3rem; image-rendering: pixelated; border: 1px solid #d5d9de; vertical-align: middle; margin: .2rem 0; }
 button[type=submit] { background: #16324f; color: #fff; border: 0; border-radius: 4px; padding: .4rem 1rem; font: inherit; cursor: pointer; }
 .result { border-radius: 6px; padding: .7rem 1rem; margin-bottom: 1rem; border: 1px solid; }
 .result.accepted { background: #e8f5ec; border-color: #4a9d63; } .result.rejected { background: #fdecec; border-color: #c94a4a; }

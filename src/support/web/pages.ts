@@ -23,10 +23,13 @@ ${options.refresh ? html`<script src="/static/refresh.js" defer></script>` : ''}
 <main>${body}</main></body></html>`.value;
 }
 
-export function queuePage(runs: RunState[], ctx: PageContext): string {
+export function queuePage(runs: RunState[], ctx: PageContext, match: string): string {
+  const matching = match ? html` matching “${match}”` : '';
+  const find = html`<form method="get" action="/" class="find"><label for="match">Find a run by user, institution or workflow id</label>
+<input type="search" id="match" name="match" value="${match}" autocomplete="off"> <button type="submit">Find</button>${match ? html` <a href="/">Show all</a>` : ''}</form>`;
   const body = runs.length
-    ? html`<p>${runs.length} run${runs.length === 1 ? '' : 's'} waiting for MFA. This page refreshes itself until you start typing.</p>${runs.map((run, i) => runCard(run, ctx, `r${i}`))}`
-    : html`<p class="empty">No runs are waiting for MFA. This page refreshes itself.</p>`;
+    ? html`${find}<p>${runs.length} run${runs.length === 1 ? '' : 's'} waiting for MFA${matching}. This page refreshes itself until you start typing.</p>${runs.map((run, i) => runCard(run, ctx, `r${i}`))}`
+    : html`${find}<p class="empty">No runs are waiting for MFA${matching}. This page refreshes itself.</p>`;
   return layout('MFA queue', body, { refresh: true, signedIn: ctx });
 }
 

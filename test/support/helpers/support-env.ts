@@ -50,6 +50,7 @@ export async function startSupportEnv(): Promise<SupportEnv> {
     shutdownGraceTime: 1_000,
   });
   const running = worker.run();
+  const started: WorkflowHandle[] = [];
 
   return {
     client,
@@ -58,7 +59,7 @@ export async function startSupportEnv(): Promise<SupportEnv> {
     cliEnv,
     async startRun(password, userPrefix = 'user') {
       const userId = uniqueName(userPrefix);
-      return await client.workflow.start('fetchAccountData', {
+      const handle = await client.workflow.start('fetchAccountData', {
         taskQueue,
         workflowId: `fetch-account-data-${userId}-mxbank`,
         args: [
@@ -71,8 +72,12 @@ export async function startSupportEnv(): Promise<SupportEnv> {
           },
         ],
       });
+      started.push(handle);
+      return handle;
     },
     async close() {
+      // Runs left waiting would stay in everyone's MFA queue with no worker to answer their queries.
+      await Promise.all(started.map((handle) => handle.terminate('support test finished').catch(() => undefined)));
       worker.shutdown();
       await running;
       await sandbox.close();
