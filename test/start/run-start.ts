@@ -1,7 +1,7 @@
 // Runs `npx tsx src/cmd/start.ts` as a real process in its own process group, the way a terminal does,
 // and records its output and every process it started.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/temporal/ports';
@@ -130,4 +130,17 @@ function signalPid(pid: number, signal: NodeJS.Signals): void {
   } catch {
     // Already gone.
   }
+}
+
+/** The pids still alive after waiting up to withinMs for them to go, each with its command line. */
+export async function survivors(pids: number[], withinMs: number): Promise<string[]> {
+  const deadline = Date.now() + withinMs;
+  while (pids.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  return pids.filter(isAlive).map((pid) => {
+    try {
+      return `${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')}`;
+    } catch {
+      return `${pid}`;
+    }
+  });
 }

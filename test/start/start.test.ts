@@ -3,10 +3,14 @@ import { existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { requireTemporalCli } from '../../scripts/temporal-cli.mjs';
 import { SEARCH_ATTRIBUTES } from '../../workflows/messages';
-import { descendants, freePorts, isAlive, runStart, type StartRun } from './run-start';
+import { uniqueName } from '../helpers/temporal';
+import { descendants, freePorts, runStart, type StartRun, survivors } from './run-start';
 
 const run = promisify(execFile);
 const temporalCli = requireTemporalCli();
@@ -117,8 +121,7 @@ describe('npm start', () => {
     const positions = order.map((line) => out.indexOf(`[start] ${line}`));
     expect(positions.every((at) => at >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(pids.filter(isAlive)).toEqual([]);
+    expect(await survivors(pids, 5_000)).toEqual([]);
     const { stdout } = await run('pgrep', ['-f', start.dataDir]).catch((err: { stdout: string }) => err);
     expect(stdout.trim()).toBe('');
   }, 60_000);
@@ -147,4 +150,35 @@ describe('npm start refuses to start', () => {
     expect(code).toBe(2);
     expect(start.output()).toMatch(/Invalid configuration:\n\s+CODEC_PORT: .*\n\s+LOG_LEVEL: /);
   }, 60_000);
+});
+
+describe('npm start against a Temporal server it did not start (TEMPORAL_ADDRESS)', () => {
+  let start: StartRun;
+  const namespace = uniqueName('start');
+  afterAll(() => start?.killAll());
+
+  it('runs no dev server, adds the missing search attributes, and stops everything when a child dies', async () => {
+    const address = inject('temporalAddress');
+    const connection = await Connection.connect({ address });
+    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+    await connection.close();
+
+    start = runStart(await freePorts(), { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, TEMPORAL_TASK_QUEUE: uniqueName('start') });
+    await start.waitFor(READY, 240_000);
+    const out = start.output();
+    expect(out).toContain(`[start] Using the Temporal server at ${address} (namespace ${namespace}); not starting one.`);
+    expect(out).toMatch(/\[start\] Added the search attributes .*MxAwaitingMfa to namespace/);
+    expect(out).not.toContain('Web UI ');
+    const pids = descendants(start.process.pid!);
+    const commandOf = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    expect(pids.map(commandOf).join('\n')).not.toContain('start-dev');
+    const sandbox = pids.find((pid) => commandOf(pid).includes('src/cmd/sandbox.ts'));
+    expect(sandbox).toBeDefined();
+
+    process.kill(sandbox!, 'SIGKILL');
+    const { code } = await start.exited;
+    expect(code).toBe(1);
+    expect(start.output()).toContain('[start] The sandbox stopped unexpectedly (killed by SIGKILL); stopping everything.');
+    expect(await survivors(pids, 5_000)).toEqual([]);
+  }, 300_000);
 });
