@@ -48,7 +48,7 @@ const inputSchema = z
       .strictObject({ concurrency: z.number().int().min(1).max(16).default(4) })
       .default({ concurrency: 4 }),
     /** Continue-as-new once history passes this many events (or the server suggests it). */
-    maxHistoryEvents: z.number().int().min(100).max(40_000).default(4_000),
+    maxHistoryEvents: z.number().int().min(50).max(40_000).default(4_000),
     /** Set only by the workflow itself when it continues as new. */
     continued: carriedStateSchema.optional(),
   })

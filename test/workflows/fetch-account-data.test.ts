@@ -1,9 +1,9 @@
 // fetchAccountData on the real dev server, the sandbox and the real activities.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunManifest } from '../../workflows/manifest';
-import type { GuideEnv } from './guide-env';
+import { resultOf, startGuideEnv, type GuideEnv } from './guide-env';
 import { guideScenarios } from './scenarios';
 
 interface Page {
@@ -30,4 +30,28 @@ async function checkFiles(env: GuideEnv, manifest: RunManifest): Promise<void> {
 
 describe('fetchAccountData', () => {
   guideScenarios('fetchAccountData', checkFiles);
+});
+
+describe('fetchAccountData on a long wait', () => {
+  it('continues as new when history grows, without carrying credentials, and still finishes', { timeout: 90_000 }, async () => {
+    const slow = await startGuideEnv({ jobDurationMs: 4_000 });
+    try {
+      const handle = await slow.start('fetchAccountData', {
+        polling: { initialInterval: '20ms', maxInterval: '20ms', deadline: '60s' },
+        maxHistoryEvents: 50,
+      });
+      const manifest = await resultOf(handle);
+      expect(manifest.attempts.continuations).toBeGreaterThanOrEqual(1);
+      expect(manifest.member.connectionStatus).toBe('CONNECTED');
+      await checkFiles(slow, manifest);
+      const history = await handle.fetchHistory();
+      const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+      const started = JSON.parse(Buffer.from(input ?? new Uint8Array()).toString('utf8'));
+      expect(started.continued).toBeDefined();
+      expect(started.credentials).toBeUndefined();
+      expect(history.events!.length).toBeLessThan(200);
+    } finally {
+      await slow.close();
+    }
+  });
 });
