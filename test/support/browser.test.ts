@@ -87,6 +87,29 @@ describe.skipIf(chromiumMissing)('support page in headless Chromium', () => {
     await expect(options.result()).resolves.toBeDefined();
   });
 
+  it('shows a follow-up question after an accepted answer, and the reason when a stale form is sent', async () => {
+    const handle = await env.startRun('challenge', 'erin-web');
+    const round1 = await waitUntilQueued(env.client, handle);
+    const page = await signedInPage();
+    await page.goto(`${web.url}/runs/${handle.workflowId}`);
+    const staleForm = {
+      _csrf: await page.locator('form.answers input[name=_csrf]').inputValue(),
+      submission: 'stale-form-submission-0001',
+      [`answer:${round1.mfa.challenges[0]!.guid}`]: 'correct',
+    };
+    await page.getByLabel('Answer').fill('challenge');
+    await page.getByRole('button', { name: 'Send answers' }).click();
+    await expect.poll(() => page.locator('.result').innerText()).toMatch(/^Accepted \(round 1\): MX asks a follow-up question/);
+    expect(await page.locator('legend').innerText()).toBe('What was the name of your first pet? TEXT');
+
+    const response = await page.request.post(`${web.url}/runs/${handle.workflowId}/answers`, { form: staleForm });
+    expect(response.url()).toContain('?result=stale-form-submission-0001');
+    await page.goto(response.url());
+    expect(await page.locator('.result.rejected').innerText()).toMatch(
+      new RegExp(`^Rejected, nothing was sent to MX\\. Challenge ${round1.mfa.challenges[0]!.guid} is not part of the current MFA round 2`),
+    );
+  });
+
   it('shows a challenge label holding <script> as text, and runs no script from it', async () => {
     const hostile = '<script>window.pwned = true</script><b>Pick</b> "one" & \'go\'';
     env.sandbox.setChallengeLabel(hostile);
