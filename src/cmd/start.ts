@@ -81,7 +81,8 @@ async function startLocalServer(config: Config, codecUrl: string): Promise<Tempo
     dbFilename,
     uiCodecEndpoint: codecUrl,
     detached: true,
-    onOutput: (line) => print(`[temporal] ${line}`),
+    // Its shutdown is a burst of connection-refused warnings between its own services: not news.
+    onOutput: (line) => system.isStopping || print(`[temporal] ${line}`),
   });
   system.add({ name: 'Temporal dev server', phase: 2, stop: () => server.stop(), kill: () => server.process.kill('SIGKILL') });
   server.process.once('exit', (code, signal) => unexpectedExit('Temporal dev server', describeExit({ code, signal })));

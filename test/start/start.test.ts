@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
@@ -16,6 +17,10 @@ const run = promisify(execFile);
 const temporalCli = requireTemporalCli();
 const READY = '[start] Ready.';
 const ENCRYPTED = Buffer.from('binary/encrypted').toString('base64');
+const CHROMIUM = '/usr/bin/chromium';
+const chromiumMissing = !existsSync(CHROMIUM);
+if (chromiumMissing && process.env.REQUIRE_SYSTEM_TOOLS === '1') throw new Error(`${CHROMIUM} is required (scripts/install-system-deps.sh).`);
+const ACCOUNT_RUN = 'fetch-account-data-alice-mxbank';
 
 async function temporal(args: string[], timeoutMs = 30_000): Promise<string> {
   const { stdout } = await run(temporalCli, args, { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
@@ -83,7 +88,7 @@ describe('npm start', () => {
   it('completes a fetchAccountData run started with the real CLI, and its raw history holds no credentials', async () => {
     const address = `127.0.0.1:${start.ports.TEMPORAL_PORT}`;
     const codec = `http://127.0.0.1:${start.ports.CODEC_PORT}`;
-    const workflowId = 'fetch-account-data-alice-mxbank';
+    const workflowId = ACCOUNT_RUN;
     const input = {
       userId: 'alice',
       institutionCode: 'mxbank',
@@ -107,6 +112,24 @@ describe('npm start', () => {
     const decodedText = decoded.map((p) => Buffer.from(p.data ?? '', 'base64').toString('utf8')).join('\n');
     expect(decodedText).toContain('"username":"mxuser"');
   }, 200_000);
+
+  it.skipIf(chromiumMissing)('shows the run decrypted in the Web UI, which calls the codec server from the browser', async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage();
+      const codecCalls: string[] = [];
+      page.on('response', (res) => {
+        if (res.url().startsWith(`http://127.0.0.1:${start.ports.CODEC_PORT}/decode`)) codecCalls.push(String(res.status()));
+      });
+      await page.goto(`http://localhost:${start.ports.TEMPORAL_UI_PORT}/namespaces/default/workflows/${ACCOUNT_RUN}`);
+      await page.getByText('"username": "mxuser"').first().waitFor({ timeout: 30_000 });
+      expect(codecCalls.length).toBeGreaterThan(0);
+      expect(codecCalls.every((status) => status === '200')).toBe(true);
+      expect(await page.innerText('body')).not.toContain('binary/encrypted');
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   it('npm run temporal finds the codec server by itself (CODEC_PORT), so a plain workflow start is encrypted', async () => {
     const address = `127.0.0.1:${start.ports.TEMPORAL_PORT}`;
