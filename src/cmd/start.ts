@@ -12,7 +12,7 @@ import { waitForPort, waitForWorker } from '../start/wait';
 import { startCodecServer } from '../temporal/codec-server';
 import { connectClient, temporalAddressConfigured, temporalTarget } from '../temporal/connection';
 import { loadPayloadCodec } from '../temporal/data-converter';
-import { startDevServer } from '../temporal/dev-server';
+import { startDevServer, stopProcess } from '../temporal/dev-server';
 
 const log = (line: string) => console.log(`[start] ${line}`);
 const print = (line: string) => console.log(line);
@@ -48,12 +48,12 @@ async function main(): Promise<void> {
     : { ...process.env, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace };
 
   if (sandbox) {
-    const child = supervise(startChild('sandbox', 'src/cmd/sandbox.ts', childEnv, print), 1, 5_000);
+    const child = launch('sandbox', 'src/cmd/sandbox.ts', childEnv, 1, 5_000);
     await waitForPort(child, config.sandbox.host, config.sandbox.port, 60_000);
   }
-  const worker = supervise(startChild('worker', 'src/cmd/worker.ts', childEnv, print), 0, config.workerShutdownGraceMs + 5_000);
+  const worker = launch('worker', 'src/cmd/worker.ts', childEnv, 0, config.workerShutdownGraceMs + 5_000);
   await waitForWorker(worker, temporal.client, temporal.namespace, config.taskQueue, 180_000);
-  const support = supervise(startChild('support', 'src/cmd/support-web.ts', childEnv, print), 1, 5_000);
+  const support = launch('support', 'src/cmd/support-web.ts', childEnv, 1, 5_000);
   await waitForPort(support, config.supportWeb.host, config.supportWeb.port, 60_000);
 
   for (const line of instructionLines({
@@ -81,11 +81,14 @@ async function startLocalServer(config: Config, codecUrl: string): Promise<Tempo
     dbFilename,
     uiCodecEndpoint: codecUrl,
     detached: true,
+    // Registered before it is ready, so a Ctrl-C while it boots stops it too.
+    onSpawn: (child) => {
+      system.add({ name: 'Temporal dev server', phase: 2, stop: () => stopProcess(child), kill: () => child.kill('SIGKILL') });
+      child.once('exit', (code, signal) => unexpectedExit('Temporal dev server', describeExit({ code, signal })));
+    },
     // Its shutdown is a burst of connection-refused warnings between its own services: not news.
     onOutput: (line) => system.isStopping || print(`[temporal] ${line}`),
   });
-  system.add({ name: 'Temporal dev server', phase: 2, stop: () => server.stop(), kill: () => server.process.kill('SIGKILL') });
-  server.process.once('exit', (code, signal) => unexpectedExit('Temporal dev server', describeExit({ code, signal })));
   const client = await connectClient({ address: server.address, namespace: 'default', connectionOptions: { address: server.address } });
   system.add({ name: 'Temporal client', phase: 1, stop: () => client.connection.close(), kill: () => undefined });
   return { address: server.address, namespace: 'default', client, webUiUrl: server.uiUrl };
@@ -103,11 +106,16 @@ async function connectToConfiguredServer(): Promise<Temporal> {
   return { address: target.address, namespace: target.namespace, client, webUiUrl: undefined };
 }
 
-function supervise(child: Child, phase: 0 | 1, graceMs: number): Child {
-  system.add({ name: child.name, phase, stop: () => child.stop(graceMs), kill: () => child.kill() });
-  void child.exited.then((exit) => unexpectedExit(child.name, describeExit(exit)));
+/** Starts a project command as a part of the system; none starts once a stop has begun. */
+function launch(name: string, script: string, env: NodeJS.ProcessEnv, phase: 0 | 1, graceMs: number): Child {
+  if (system.isStopping) throw new StopRequested();
+  const child = startChild(name, script, env, print);
+  system.add({ name, phase, stop: () => child.stop(graceMs), kill: () => child.kill() });
+  void child.exited.then((exit) => unexpectedExit(name, describeExit(exit)));
   return child;
 }
+
+class StopRequested extends Error {}
 
 function unexpectedExit(name: string, how: string): void {
   if (system.isStopping) return;
@@ -145,9 +153,10 @@ async function shutdown(code: number): Promise<void> {
 }
 
 main().catch(async (err: unknown) => {
+  // Interrupted start-up: the stop under way reports and exits.
+  if (err instanceof StopRequested || system.isStopping) return;
   // Config errors list every variable at fault in one message; nothing has started yet.
   const message = err instanceof ConfigError ? err.message : `npm start failed: ${(err as Error).message}`;
-  if (system.isStopping) return;
   console.error(message);
   await shutdown(err instanceof ConfigError ? 2 : 1);
 });

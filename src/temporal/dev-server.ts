@@ -20,6 +20,8 @@ export interface DevServerOptions {
   readyTimeoutMs?: number;
   /** Own process group, so a terminal's Ctrl-C reaches only the caller, which stops the server last. */
   detached?: boolean;
+  /** Called as soon as the process exists, before it is ready: a caller interrupted meanwhile can stop it. */
+  onSpawn?: (child: ChildProcess) => void;
   /** Where the server's own output goes; defaults to being dropped except on failure. */
   onOutput?: (line: string) => void;
 }
@@ -52,6 +54,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
   ];
   const child = spawn(requireTemporalCli(), args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false });
+  options.onSpawn?.(child);
   const recent: string[] = [];
   const collect = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {

@@ -166,6 +166,26 @@ describe('npm start', () => {
   }, 60_000);
 });
 
+describe('npm start interrupted while starting', () => {
+  it('stops the dev server that was still booting and leaves nothing behind', async () => {
+    const start = runStart(await freePorts());
+    try {
+      await start.waitFor('[start] Starting the Temporal dev server', 60_000);
+      await new Promise((r) => setTimeout(r, 300));
+      const pids = [start.process.pid!, ...descendants(start.process.pid!)];
+      start.interrupt();
+      await start.exited;
+      expect(start.output()).toContain('[start] SIGINT: stopping');
+      expect(start.output()).not.toContain(READY);
+      expect(await survivors(pids, 5_000)).toEqual([]);
+      const { stdout } = await run('pgrep', ['-f', start.dataDir]).catch((err: { stdout: string }) => err);
+      expect(stdout.trim()).toBe('');
+    } finally {
+      start.killAll();
+    }
+  }, 120_000);
+});
+
 describe('npm start refuses to start', () => {
   let blocker: Server;
   afterAll(() => blocker?.close());
