@@ -4,7 +4,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src/temporal/ports';
+import { assertPortFree } from '../../src/temporal/ports';
 
 export interface StartPorts {
   TEMPORAL_PORT: number;
@@ -30,15 +30,22 @@ export interface StartRun {
 // Variables that would point `npm start` elsewhere than its embedded defaults.
 const FOREIGN = ['TEMPORAL_ADDRESS', 'TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE', 'TEMPORAL_NAMESPACE', 'TEMPORAL_API_KEY', 'MX_BASE_URL', 'PAYLOAD_CODEC_KEY', 'TEMPORAL_CODEC_ENDPOINT'];
 
+/**
+ * Ports below Linux's ephemeral range (32768+): the dev server binds random ephemeral ports for its
+ * internal services (metrics, history, matching) and could take one meant for a later child.
+ */
 export async function freePorts(): Promise<StartPorts> {
   const ports = new Set<number>();
-  while (ports.size < 5) ports.add(await freePort());
+  while (ports.size < 5) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await isFree(port)) ports.add(port);
+  }
   const [a, b, c, d, e] = [...ports] as [number, number, number, number, number];
   return { TEMPORAL_PORT: a, TEMPORAL_UI_PORT: b, SANDBOX_PORT: c, SUPPORT_WEB_PORT: d, CODEC_PORT: e };
 }
 
-export function runStart(ports: StartPorts, extraEnv: Record<string, string> = {}): StartRun {
-  const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
+/** dataDir: reuse one (a second start on the same data); a fresh temporary one by default. */
+export function runStart(ports: StartPorts, extraEnv: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'))): StartRun {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of FOREIGN) delete env[name];
   Object.assign(env, Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), {
@@ -143,4 +150,11 @@ export async function survivors(pids: number[], withinMs: number): Promise<strin
       return `${pid}`;
     }
   });
+}
+
+async function isFree(port: number): Promise<boolean> {
+  return await assertPortFree(port, '127.0.0.1', 'test', 'none').then(
+    () => true,
+    () => false,
+  );
 }
