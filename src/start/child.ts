@@ -9,7 +9,10 @@ export interface ChildExit {
 }
 
 export interface Child {
+  /** Prefix of its output lines. */
   name: string;
+  /** What a person calls it, for messages. */
+  title: string;
   pid: number;
   process: ChildProcess;
   /** Settles when the process has exited, whoever stopped it. */
@@ -19,7 +22,12 @@ export interface Child {
   kill(): void;
 }
 
-export function startChild(name: string, script: string, env: NodeJS.ProcessEnv, print: (line: string) => void): Child {
+export function startChild(
+  { name, title }: { name: string; title: string },
+  script: string,
+  env: NodeJS.ProcessEnv,
+  print: (line: string) => void,
+): Child {
   // node --import tsx keeps one process per command (no tsx wrapper in between), and its own process
   // group means a terminal's Ctrl-C reaches `npm start` only, which then stops children in order.
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
@@ -28,7 +36,7 @@ export function startChild(name: string, script: string, env: NodeJS.ProcessEnv,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (child.pid === undefined) throw new Error(`Could not start the ${name} (${script}).`);
+  if (child.pid === undefined) throw new Error(`Could not start the ${title} (${script}).`);
   const pid = child.pid;
   for (const stream of [child.stdout, child.stderr]) {
     if (stream) createInterface({ input: stream }).on('line', (line) => print(`[${name}] ${line}`));
@@ -44,6 +52,7 @@ export function startChild(name: string, script: string, env: NodeJS.ProcessEnv,
   };
   return {
     name,
+    title,
     pid,
     process: child,
     exited,

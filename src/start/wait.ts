@@ -10,7 +10,7 @@ const POLL_MS = 200;
 export async function waitForPort(child: Child, host: string, port: number, timeoutMs: number): Promise<void> {
   // A server bound to every interface is reachable on loopback.
   const target = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  await waitFor(child, `${child.name} to listen on ${host}:${port}`, timeoutMs, () => accepts(target, port));
+  await waitFor(child, `the ${child.title} to listen on ${host}:${port}`, timeoutMs, () => accepts(target, port));
 }
 
 /** Resolves once the worker process polls the task queue (its default identity starts with its pid). */
@@ -29,7 +29,7 @@ async function waitFor(child: Child, what: string, timeoutMs: number, ready: () 
   let exit: string | undefined;
   void child.exited.then((e) => (exit = describeExit(e)));
   for (;;) {
-    if (exit) throw new Error(`The ${child.name} exited (${exit}) before it was ready; its output is above.`);
+    if (exit) throw new Error(`The ${child.title} exited (${exit}) before it was ready; its output is above.`);
     if (await ready().catch(() => false)) return;
     if (Date.now() > deadline) throw new Error(`Gave up waiting for ${what} after ${timeoutMs / 1000} s; its output is above.`);
     await new Promise((r) => setTimeout(r, POLL_MS));

@@ -156,7 +156,7 @@ describe('npm start', () => {
     expect(code === 0 || signal === 'SIGINT').toBe(true);
     const out = start.output();
     expect(out).not.toContain('killing everything now');
-    const order = ['SIGINT: stopping', 'Stopped the worker.', 'Stopped the sandbox.', 'Stopped the Temporal dev server.'];
+    const order = ['SIGINT: stopping', 'Stopped the worker.', 'Stopped the MX sandbox.', 'Stopped the Temporal dev server.'];
     const positions = order.map((line) => out.indexOf(`[start] ${line}`));
     expect(positions.every((at) => at >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
@@ -237,7 +237,7 @@ describe('npm start against a Temporal server it did not start (TEMPORAL_ADDRESS
     process.kill(sandbox!, 'SIGKILL');
     const { code } = await start.exited;
     expect(code).toBe(1);
-    expect(start.output()).toContain('[start] The sandbox stopped unexpectedly (killed by SIGKILL); stopping everything.');
+    expect(start.output()).toContain('[start] The MX sandbox stopped unexpectedly (killed by SIGKILL); stopping everything.');
     expect(await survivors(pids, 5_000)).toEqual([]);
   }, 300_000);
 });
