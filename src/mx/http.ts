@@ -181,12 +181,30 @@ function pick(call: MxRequestInfo): MxRequestInfo {
   return { endpoint: call.endpoint, method: call.method, path: call.path };
 }
 
-/** A body cut off mid-way is a network error (retryable); a cancelled one rethrows the cancellation. */
+/**
+ * A body cut off mid-way is a network error (retryable); a cancelled one rethrows the cancellation.
+ * The reader is cancelled on abort and whenever the consumer stops early (a failed storage write),
+ * so the response never lingers half-read holding its connection.
+ */
 async function* guardBody(body: ReadableStream<Uint8Array>, call: MxRequestInfo, signal: AbortSignal | undefined) {
+  const reader = body.getReader();
+  const cancel = () => void reader.cancel(signal?.reason).catch(() => undefined);
+  signal?.addEventListener('abort', cancel, { once: true });
+  let finished = false;
   try {
-    for await (const chunk of body) yield chunk;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (signal?.aborted) throw signal.reason;
+      if (done) break;
+      yield value;
+    }
+    finished = true;
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     throw new MxRetryableError(RETRYABLE_ERROR_TYPES.network, `download interrupted: ${describeCause(error, [])}`, pick(call));
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+    // The consumer stopped early (it failed or was destroyed): release the connection now.
+    if (!finished) cancel();
   }
 }

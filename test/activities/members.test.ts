@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { connectMember, failureOf, idle, startHarness, waitForMember, type Harness } from './setup';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+
+describe('ensureUser', () => {
+  it('creates the user once and finds it by partner id afterwards', async () => {
+    const id = `partner-${randomUUID()}`;
+    const first = await h.activities.ensureUser({ id, metadata: 'created by test' });
+    const second = await h.activities.ensureUser({ id });
+    expect(first).toMatchObject({ id, created: true });
+    expect(first.guid).toMatch(/^USR-/);
+    expect(second).toEqual({ guid: first.guid, id, created: false });
+    const matches = [];
+    for await (const u of h.mx.listUsers({ id })) matches.push(u);
+    expect(matches).toHaveLength(1);
+  });
+
+  it('refuses a missing id as bad input', async () => {
+    const failure = await failureOf(h.activities.ensureUser({ id: '' }));
+    expect(failure).toMatchObject({ type: 'InvalidActivityInput', nonRetryable: true });
+  });
+});
+
+describe('findInstitution', () => {
+  it('reads by code with the credential fields in display order', async () => {
+    const institution = await h.activities.findInstitution({ code: 'mxbank', requireStatements: true });
+    expect(institution).toMatchObject({ code: 'mxbank', name: 'MX Bank', supportsAccountStatement: true });
+    expect(institution.credentials.map((c) => [c.guid, c.fieldName])).toEqual([
+      ['CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1', 'LOGIN'],
+      ['CRD-e3d7ea81-aac7-05e9-fbdd-4b493c6e474d', 'PASSWORD'],
+    ]);
+  });
+
+  it('searches by name, only among statement institutions when statements are required', async () => {
+    const institution = await h.activities.findInstitution({ name: 'MX Bank', requireStatements: true });
+    expect(institution.code).toBe('mxbank');
+  });
+
+  it('names what it searched when nothing matches', async () => {
+    const byCode = await failureOf(h.activities.findInstitution({ code: 'no_such_bank', requireStatements: false }));
+    expect(byCode).toMatchObject({ type: 'InstitutionNotFound', nonRetryable: true });
+    expect(byCode.message).toContain('no_such_bank');
+    const byName = await failureOf(h.activities.findInstitution({ name: 'Nowhere Credit Union', requireStatements: true }));
+    expect(byName).toMatchObject({ type: 'InstitutionNotFound', nonRetryable: true });
+    expect(byName.message).toContain('"Nowhere Credit Union" supporting statements');
+  });
+
+  it('says clearly when the institution cannot give statements', async () => {
+    const failure = await failureOf(h.activities.findInstitution({ code: 'mxcu', requireStatements: true }));
+    expect(failure).toMatchObject({ type: 'InstitutionUnsupported', nonRetryable: true });
+    expect(failure.message).toContain('does not support account statements');
+  });
+});
+
+describe('ensureMember', () => {
+  it('matches values by label or field name, any case, and reuses the member on a duplicate', async () => {
+    const user = await h.activities.ensureUser({ id: `partner-${randomUUID()}` });
+    const institution = await h.activities.findInstitution({ code: 'mxbank', requireStatements: false });
+    const input = {
+      userGuid: user.guid,
+      institutionCode: 'mxbank',
+      credentialFields: institution.credentials,
+      credentials: { username: 'mxuser', PASSWORD: 'password' },
+      id: 'member-1',
+      metadata: '{"source":"test"}',
+      skipAggregation: true,
+    };
+    const created = await h.activities.ensureMember(input);
+    expect(created).toMatchObject({ reused: false, isBeingAggregated: false });
+    const again = await h.activities.ensureMember(input);
+    expect(again).toMatchObject({ guid: created.guid, reused: true });
+    const members = [];
+    for await (const m of h.mx.listMembers(user.guid)) members.push(m);
+    expect(members.map((m) => [m.guid, m.id, m.metadata])).toEqual([[created.guid, 'member-1', '{"source":"test"}']]);
+  });
+
+  it('names the missing and unknown fields, never the values', async () => {
+    const institution = await h.activities.findInstitution({ code: 'mxbank', requireStatements: false });
+    const failure = await failureOf(
+      h.activities.ensureMember({
+        userGuid: 'USR-x',
+        institutionCode: 'mxbank',
+        credentialFields: institution.credentials,
+        credentials: { Username: 'mxuser', pin: 's3cret-pin' },
+        skipAggregation: true,
+      }),
+    );
+    expect(failure).toMatchObject({ type: 'CredentialsMismatch', nonRetryable: true });
+    expect(failure.message).toContain('missing a value for PASSWORD');
+    expect(failure.message).toContain('no credential field named pin');
+    expect(failure.message).not.toContain('s3cret-pin');
+    expect(failure.message).not.toContain('mxuser');
+  });
+});
+
+describe('jobs and status', () => {
+  it('polls a new member to CONNECTED with MX\'s status message, then aggregates once', async () => {
+    const ref = await connectMember(h, 'password');
+    const connected = await waitForMember(h, ref, idle);
+    expect(connected).toMatchObject({ connectionStatus: 'CONNECTED', isBeingAggregated: false });
+    expect(connected.connectionStatusMessage).toEqual(expect.any(String));
+    expect(connected.successfullyAggregatedAt).toEqual(expect.any(String));
+
+    const first = await h.activities.startAggregation(ref);
+    expect(first).toMatchObject({ started: true, member: { isBeingAggregated: true } });
+    const second = await h.activities.startAggregation(ref);
+    expect(second.started).toBe(false);
+
+    const conflict = await failureOf(h.activities.startStatementsJob(ref));
+    expect(conflict).toMatchObject({ type: 'MxJobConflict', nonRetryable: true });
+    await waitForMember(h, ref, idle);
+    const statements = await h.activities.startStatementsJob(ref);
+    expect(statements.started).toBe(true);
+  });
+
+  it('answers 400 as MxBadRequest when the institution has no statements', async () => {
+    const ref = await connectMember(h, 'password', 'mxcu');
+    await waitForMember(h, ref, idle);
+    const failure = await failureOf(h.activities.startStatementsJob(ref));
+    expect(failure).toMatchObject({ type: 'MxBadRequest', nonRetryable: true });
+  });
+
+  it('lists no challenges for a member that is not challenged', async () => {
+    const ref = await connectMember(h, 'password');
+    await waitForMember(h, ref, idle);
+    expect(await h.activities.listChallenges(ref)).toEqual([]);
+  });
+});
+
+describe('MFA', () => {
+  it.each([
+    ['challenge', 'TEXT'],
+    ['options', 'OPTIONS'],
+    ['image', 'IMAGE_DATA'],
+    ['token', 'TOKEN'],
+    ['image_options', 'IMAGE_OPTIONS'],
+  ])('password %s raises a %s challenge that "correct" answers', async (password, type) => {
+    const ref = await connectMember(h, password);
+    await waitForMember(h, ref, (s) => s.connectionStatus === 'CHALLENGED');
+    const challenges = await h.activities.listChallenges(ref);
+    expect(challenges).toHaveLength(1);
+    const [challenge] = challenges;
+    expect(challenge).toMatchObject({ type, guid: expect.stringMatching(/^CRD-/) });
+    if (type === 'OPTIONS') expect(challenge?.options?.map((o) => o.value)).toContain('correct');
+    if (type === 'IMAGE_OPTIONS') expect(challenge?.imageOptions?.[0]?.dataUri).toEqual(expect.any(String));
+    if (type === 'IMAGE_DATA') expect(challenge?.imageData).toEqual(expect.any(String));
+
+    const resumed = await h.activities.resumeMember({ ...ref, answers: [{ guid: challenge!.guid, value: 'correct' }] });
+    expect(resumed.connectionStatus).toBe('RESUMED');
+    const done = await waitForMember(h, ref, idle);
+    expect(done.connectionStatus).toBe('CONNECTED');
+  });
+
+  it('a wrong answer leaves the member REJECTED', async () => {
+    const ref = await connectMember(h, 'challenge');
+    await waitForMember(h, ref, (s) => s.connectionStatus === 'CHALLENGED');
+    const [challenge] = await h.activities.listChallenges(ref);
+    await h.activities.resumeMember({ ...ref, answers: [{ guid: challenge!.guid, value: 'Paris' }] });
+    expect((await waitForMember(h, ref, idle)).connectionStatus).toBe('REJECTED');
+  });
+
+  it('resuming a member that is not challenged is MxMethodNotAllowed', async () => {
+    const ref = await connectMember(h, 'password');
+    await waitForMember(h, ref, idle);
+    const failure = await failureOf(h.activities.resumeMember({ ...ref, answers: [{ guid: 'CRD-x', value: 'correct' }] }));
+    expect(failure).toMatchObject({ type: 'MxMethodNotAllowed', nonRetryable: true });
+  });
+
+  it('refuses an empty answer list before calling MX', async () => {
+    const failure = await failureOf(h.activities.resumeMember({ userGuid: 'USR-1', memberGuid: 'MBR-1', answers: [] }));
+    expect(failure).toMatchObject({ type: 'InvalidActivityInput', nonRetryable: true });
+  });
+});

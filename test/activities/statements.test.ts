@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CancelledFailure } from '@temporalio/common';
+import type { MemberRef, StatementInfo } from '../../activities/types';
+import { connectMember, failureOf, filesUnder, idle, MockActivityEnvironment, startHarness, waitForMember, type Harness } from './setup';
+
+let h: Harness;
+let ref: MemberRef;
+let statements: StatementInfo[];
+
+beforeAll(async () => {
+  h = await startHarness({ statementBytes: 2 * 1024 * 1024 });
+  ref = await connectMember(h, 'password');
+  await waitForMember(h, ref, idle);
+  await h.activities.startStatementsJob(ref);
+  await waitForMember(h, ref, idle);
+  statements = await h.activities.listStatements(ref);
+});
+afterAll(() => h.close());
+
+const input = (statement: StatementInfo, key: string) => ({ ...ref, statementGuid: statement.guid, contentHash: statement.contentHash, key });
+const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+describe('listStatements', () => {
+  it('lists every statement with its account and content hash', () => {
+    expect(statements.length).toBeGreaterThanOrEqual(5);
+    for (const s of statements) {
+      expect(s.guid).toMatch(/^STA-/);
+      expect(s.accountGuid).toMatch(/^ACT-/);
+      expect(s.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+});
+
+describe('downloadStatement', () => {
+  it('stores the verified PDF, then skips it when the same content is already there', async () => {
+    const statement = statements[0]!;
+    const key = `statements/${statement.guid}.pdf`;
+    const env = new MockActivityEnvironment();
+    const beats: { bytes: number }[] = [];
+    env.on('heartbeat', (d: { bytes: number }) => beats.push(d));
+    const stored = await env.run(h.activities.downloadStatement, input(statement, key));
+    expect(stored).toEqual({ key, bytes: 2 * 1024 * 1024, sha256: statement.contentHash, skipped: false });
+    const path = join(h.root, key);
+    expect(sha(await readFile(path))).toBe(statement.contentHash);
+    expect(execFileSync('pdfinfo', [path]).toString()).toMatch(/Pages:\s+\d+/);
+    expect(beats.length).toBeGreaterThan(0);
+
+    const again = await h.activities.downloadStatement(input(statement, key));
+    expect(again).toEqual({ ...stored, skipped: true });
+  });
+
+  it('publishes nothing on a hash mismatch and fails retryably', async () => {
+    const statement = statements[1]!;
+    const key = `mismatch/${statement.guid}.pdf`;
+    const failure = await failureOf(h.activities.downloadStatement({ ...input(statement, key), contentHash: 'ab'.repeat(32) }));
+    expect(failure).toMatchObject({ type: 'StatementHashMismatch', nonRetryable: false });
+    expect(failure.message).toContain(statement.contentHash!);
+    expect((await filesUnder(h.root)).filter((f) => f.startsWith('mismatch/'))).toEqual([]);
+  });
+
+  it('a connection cut mid-PDF leaves no file behind, and the retry succeeds', async () => {
+    const statement = statements[2]!;
+    const key = `cut/${statement.guid}.pdf`;
+    h.sandbox.setFaults({ pdfCut: { afterBytes: 700_000, next: 1 } });
+    const failure = await failureOf(h.activities.downloadStatement(input(statement, key)));
+    expect(failure).toMatchObject({ type: 'MxNetworkError', nonRetryable: false });
+    expect((await filesUnder(h.root)).filter((f) => f.startsWith('cut/'))).toEqual([]);
+
+    const retried = await h.activities.downloadStatement(input(statement, key));
+    expect(retried).toMatchObject({ key, sha256: statement.contentHash, skipped: false });
+    expect(await filesUnder(h.root)).toContain(key);
+  });
+
+  it('stops promptly when Temporal cancels it, leaving no file', async () => {
+    const statement = statements[3]!;
+    const key = `cancelled/${statement.guid}.pdf`;
+    h.sandbox.setFaults({ pdfBytesPerSecond: 100_000 });
+    try {
+      const env = new MockActivityEnvironment();
+      const started = Date.now();
+      const running = env.run(h.activities.downloadStatement, input(statement, key));
+      setTimeout(() => env.cancel(), 300);
+      const error = await running.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(CancelledFailure);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect((await filesUnder(h.root)).filter((f) => f.startsWith('cancelled/'))).toEqual([]);
+    } finally {
+      h.sandbox.setFaults({});
+    }
+  });
+
+  it('refuses a key that escapes storage as bad input', async () => {
+    const failure = await failureOf(h.activities.downloadStatement(input(statements[0]!, '../outside.pdf')));
+    expect(failure).toMatchObject({ type: 'InvalidActivityInput', nonRetryable: true });
+  });
+});
+
+describe('writeJson', () => {
+  it('writes the manifest atomically and returns its hash', async () => {
+    const value = { run: 'r1', statements: statements.map((s) => s.guid) };
+    const stored = await h.activities.writeJson({ key: 'runs/r1/manifest.json', value });
+    const text = await readFile(join(h.root, 'runs/r1/manifest.json'));
+    expect(JSON.parse(text.toString())).toEqual(value);
+    expect(stored).toEqual({ key: 'runs/r1/manifest.json', bytes: text.length, sha256: sha(text) });
+  });
+});
