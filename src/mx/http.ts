@@ -54,7 +54,8 @@ export function createMxHttp(options: MxConnectionOptions): MxHttp {
     throwHttpErrors: false,
     headers: { authorization: `Basic ${basic}` },
   });
-  const alwaysSecret = [options.apiKey];
+  // A gateway may echo request headers, so the encoded Authorization value is as secret as the key.
+  const alwaysSecret = [options.apiKey, basic];
 
   return {
     async json<T>(call: JsonCall<T>) {
