@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MemberRef } from '../../activities/types';
+import type { ExportResult, MemberRef } from '../../activities/types';
 import { connectMember, failureOf, idle, MockActivityEnvironment, startHarness, waitForMember, type Harness } from './setup';
 
 let h: Harness;
@@ -29,7 +29,7 @@ describe('exportAccountsAndTransactions', () => {
     const beats: unknown[] = [];
     env.on('heartbeat', (d: unknown) => beats.push(d));
     const input = { ...ref, fromDate: isoDay(-120), toDate: isoDay(5), keyPrefix: 'fetch-account-data/u1/m1/run-1' };
-    const result = await env.run(h.activities.exportAccountsAndTransactions, input);
+    const result = (await env.run(h.activities.exportAccountsAndTransactions, input)) as ExportResult;
 
     expect(result.accountsKey).toBe('fetch-account-data/u1/m1/run-1/accounts.ndjson');
     expect(result.transactionsKey).toBe('fetch-account-data/u1/m1/run-1/transactions.ndjson');

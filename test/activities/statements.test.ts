@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CancelledFailure } from '@temporalio/common';
-import type { MemberRef, StatementInfo } from '../../activities/types';
+import type { DownloadStatementResult, MemberRef, StatementInfo } from '../../activities/types';
 import { connectMember, failureOf, filesUnder, idle, MockActivityEnvironment, startHarness, waitForMember, type Harness } from './setup';
 
 let h: Harness;
@@ -42,7 +42,7 @@ describe('downloadStatement', () => {
     const env = new MockActivityEnvironment();
     const beats: { bytes: number }[] = [];
     env.on('heartbeat', (d: { bytes: number }) => beats.push(d));
-    const stored = await env.run(h.activities.downloadStatement, input(statement, key));
+    const stored = (await env.run(h.activities.downloadStatement, input(statement, key))) as DownloadStatementResult;
     expect(stored).toEqual({ key, bytes: 2 * 1024 * 1024, sha256: statement.contentHash, skipped: false });
     const path = join(h.root, key);
     expect(sha(await readFile(path))).toBe(statement.contentHash);

@@ -1,0 +1,124 @@
+// Downloads one large statement PDF through the downloadStatement activity (in a MockActivityEnvironment,
+// as a worker would run it: streamed, hashed, verified, published atomically) and prints this process's
+// peak RSS growth (target < 64 MB) and its throughput against curl writing the same URL to disk.
+// The sandbox runs in a child process so its memory is not counted here.
+// Run: npx tsx bench/download-statement.ts [megabytes] [rounds]
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../activities';
+import type { Activities, DownloadStatementInput, DownloadStatementResult } from '../activities/types';
+import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../src/config';
+import { createMxClient } from '../src/mx/client';
+import { createLocalStorage } from '../src/storage/local';
+import { freePort } from '../src/temporal/ports';
+
+const MB = 1024 * 1024;
+const megabytes = Number(process.argv[2] ?? 500);
+const rounds = Number(process.argv[3] ?? 2);
+const TARGET_RSS_MB = 64;
+const TARGET_RATIO = 0.8;
+
+async function main(): Promise<void> {
+  const port = await freePort();
+  const sandbox = await startSandboxProcess(port);
+  const dir = await mkdtemp(join(resolve('.tmp'), 'bench-download-'));
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    const mx = createMxClient({ baseUrl: url, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, timeoutMs: 30_000 });
+    const activities = createActivities({ mx, storage: createLocalStorage(dir), clock: { now: () => new Date() } });
+    const statement = await prepareStatement(activities);
+    const pdfUrl = `${url}/users/${statement.userGuid}/members/${statement.memberGuid}/statements/${statement.statementGuid}.pdf`;
+
+    let bestCurl = Infinity;
+    let bestOurs = Infinity;
+    let peakGrowth = 0;
+    for (let round = 1; round <= rounds; round++) {
+      const curlSeconds = await curlToDisk(pdfUrl, join(dir, `curl-${round}.pdf`));
+      const ours = await downloadThroughActivity(activities, { ...statement, key: `ours-${round}-${randomUUID()}.pdf` });
+      console.log(`round ${round}: curl ${rate(curlSeconds)} MB/s, activity ${rate(ours.seconds)} MB/s, RSS growth ${ours.growthMb.toFixed(1)} MB`);
+      bestCurl = Math.min(bestCurl, curlSeconds);
+      bestOurs = Math.min(bestOurs, ours.seconds);
+      peakGrowth = Math.max(peakGrowth, ours.growthMb);
+      await rm(join(dir, `curl-${round}.pdf`), { force: true });
+    }
+    const ratio = bestCurl / bestOurs;
+    console.log(`statement             ${megabytes} MB, verified against content_hash, ${rounds} round(s), best of each`);
+    console.log(`curl to disk          ${rate(bestCurl)} MB/s`);
+    console.log(`downloadStatement     ${rate(bestOurs)} MB/s`);
+    console.log(`throughput ratio      ${ratio.toFixed(2)} of curl (target >= ${TARGET_RATIO}): ${ratio >= TARGET_RATIO ? 'OK' : 'BELOW TARGET'}`);
+    console.log(`peak RSS growth       ${peakGrowth.toFixed(1)} MB (target < ${TARGET_RSS_MB} MB): ${peakGrowth < TARGET_RSS_MB ? 'OK' : 'OVER TARGET'}`);
+    if (ratio < TARGET_RATIO || peakGrowth >= TARGET_RSS_MB) process.exitCode = 1;
+  } finally {
+    sandbox.kill('SIGTERM');
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const rate = (seconds: number) => (megabytes / seconds).toFixed(0);
+
+/** A connected MX Bank member with statements, made through the same activities. */
+async function prepareStatement(activities: Activities): Promise<Omit<DownloadStatementInput, 'key'>> {
+  const user = await activities.ensureUser({ id: `bench-${randomUUID()}` });
+  const institution = await activities.findInstitution({ code: 'mxbank', requireStatements: true });
+  const member = await activities.ensureMember({
+    userGuid: user.guid,
+    institutionCode: 'mxbank',
+    credentialFields: institution.credentials,
+    credentials: { LOGIN: 'mxuser', PASSWORD: 'password' },
+    skipAggregation: true,
+  });
+  const ref = { userGuid: user.guid, memberGuid: member.guid };
+  await activities.startStatementsJob(ref);
+  while ((await activities.readMemberStatus(ref)).isBeingAggregated) await new Promise((r) => setTimeout(r, 50));
+  const [first] = await activities.listStatements(ref);
+  if (!first) throw new Error('the sandbox produced no statement');
+  return { ...ref, statementGuid: first.guid, contentHash: first.contentHash };
+}
+
+async function downloadThroughActivity(activities: Activities, input: DownloadStatementInput) {
+  global.gc?.();
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
+  const started = performance.now();
+  const result = (await new MockActivityEnvironment().run(activities.downloadStatement, input)) as DownloadStatementResult;
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  if (result.bytes !== megabytes * MB || result.sha256 !== input.contentHash) throw new Error(`bad download: ${JSON.stringify(result)}`);
+  return { seconds, growthMb: (peak - baseline) / MB };
+}
+
+async function curlToDisk(url: string, path: string): Promise<number> {
+  const auth = Buffer.from(`${SANDBOX_CLIENT_ID}:${SANDBOX_API_KEY}`).toString('base64');
+  const started = performance.now();
+  await promisify(execFile)('curl', ['-sSf', '-o', path, '-H', `Authorization: Basic ${auth}`, '-H', 'Accept: application/vnd.mx.api.v1+pdf', url]);
+  const seconds = (performance.now() - started) / 1000;
+  if ((await stat(path)).size !== megabytes * MB) throw new Error('curl downloaded the wrong size');
+  return seconds;
+}
+
+/** `npm run sandbox` in a child process, resolved once it prints its URL. */
+function startSandboxProcess(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cmd/sandbox.ts'], {
+    env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_STATEMENT_BYTES: String(megabytes * MB), SANDBOX_JOB_DURATION_MS: '50', MX_BASE_URL: '', MX_CLIENT_ID: '', MX_API_KEY: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolveStart, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('listening on')) resolveStart(child);
+    });
+    child.once('exit', (code) => reject(new Error(`sandbox exited (${code}): ${output}`)));
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
