@@ -75,8 +75,11 @@ async function transform(
 
 /** The payloads, or a sentence saying what is wrong with the body. */
 function parseBody(body: unknown): Payload[] | string {
-  const list = (body as { payloads?: unknown } | null)?.payloads;
-  if (!Array.isArray(list)) return 'The body must be JSON: {"payloads":[{"metadata":{...},"data":"<base64>"}]}.';
+  const shape = 'The body must be JSON: {"payloads":[{"metadata":{...},"data":"<base64>"}]}.';
+  if (typeof body !== 'object' || body === null || Object.keys(body).some((k) => k !== 'payloads')) return shape;
+  // protojson leaves out empty lists: the CLI sends `{}` to /encode for a query without arguments.
+  const list = (body as { payloads?: unknown }).payloads ?? [];
+  if (!Array.isArray(list)) return shape;
   const payloads: Payload[] = [];
   for (const [i, item] of list.entries()) {
     const { metadata, data } = (item ?? {}) as JsonPayload;

@@ -113,6 +113,33 @@ describe('npm start', () => {
     expect(decodedText).toContain('"username":"mxuser"');
   }, 200_000);
 
+  it('answers MFA with the real CLI through the codec: query progress, then update answerMfa', async () => {
+    const address = `127.0.0.1:${start.ports.TEMPORAL_PORT}`;
+    const codec = `http://127.0.0.1:${start.ports.CODEC_PORT}`;
+    const workflowId = uniqueName('fetch-account-data-mfa');
+    const input = {
+      userId: 'mfa-cli',
+      institutionCode: 'mxbank',
+      credentials: { username: 'mxuser', password: 'challenge' },
+      polling: { initialInterval: '200ms', maxInterval: '1s' },
+    };
+    const cli = (args: string[]) => temporal([...args, '--address', address, '--codec-endpoint', codec]);
+    await cli(['workflow', 'start', '--task-queue', 'mx-guides', '--type', 'fetchAccountData', '--workflow-id', workflowId,
+      '--input', JSON.stringify(input)]);
+    // A query has no arguments: the CLI asks the codec server to encode an empty list ({} on the wire).
+    let challenges: { guid: string; label: string }[] = [];
+    for (let i = 0; i < 100 && challenges.length === 0; i++) {
+      const answer = JSON.parse(await cli(['workflow', 'query', '--workflow-id', workflowId, '--name', 'progress', '-o', 'json']));
+      challenges = (answer.queryResult?.[0] ?? answer).mfa?.challenges ?? [];
+      if (challenges.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(challenges[0]?.label).toBe('What city were you born in?');
+    const update = await cli(['workflow', 'update', 'execute', '--workflow-id', workflowId, '--name', 'answerMfa',
+      '--input', JSON.stringify({ answers: [{ guid: challenges[0]!.guid, value: 'correct' }] }), '-o', 'json']);
+    expect(update).toMatch(/"outcome":\s*"CONNECTED"/);
+    expect(await cli(['workflow', 'result', '-w', workflowId, '-o', 'json'])).toMatch(/COMPLETED/);
+  }, 200_000);
+
   it.skipIf(chromiumMissing)('shows the run decrypted in the Web UI, which calls the codec server from the browser', async () => {
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
     try {

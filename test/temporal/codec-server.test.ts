@@ -78,6 +78,14 @@ describe('codec server (Temporal remote codec protocol)', () => {
     expect(((await res.json()) as { error: string }).error).toMatch(/which this process does not have/);
   });
 
+  it('treats an empty body object as no payloads, as the CLI sends it for a query without arguments', async () => {
+    for (const path of ['/encode', '/decode']) {
+      const res = await post(path, {});
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ payloads: [] });
+    }
+  });
+
   it('rejects a malformed body with 400 naming the problem', async () => {
     const res = await post('/decode', { nope: true });
     expect(res.status).toBe(400);
