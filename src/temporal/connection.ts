@@ -44,5 +44,22 @@ export async function connectClient(
 }
 
 export async function connectWorkerConnection(target: TemporalTarget): Promise<NativeConnection> {
-  return await NativeConnection.connect(target.connectionOptions);
+  try {
+    return await NativeConnection.connect(target.connectionOptions);
+  } catch (err) {
+    throw new TemporalUnreachableError(target, err);
+  }
+}
+
+/** The server did not answer: says where we looked and how to point elsewhere, not the transport's internals. */
+export class TemporalUnreachableError extends Error {
+  override name = 'TemporalUnreachableError';
+  constructor(target: TemporalTarget, cause: unknown) {
+    const detail = /refused/i.test(String(cause)) ? 'connection refused' : String((cause as Error)?.message ?? cause).slice(0, 200);
+    super(
+      `Cannot reach Temporal at ${target.address} (namespace ${target.namespace}): ${detail}. ` +
+        'Run `npm start` for a local server, or set TEMPORAL_ADDRESS (or TEMPORAL_PROFILE) to yours.',
+      { cause },
+    );
+  }
 }

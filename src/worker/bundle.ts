@@ -1,5 +1,6 @@
 // Where the workflow code comes from: a prebuilt bundle (`npm run build:workflow`) when it is at least as
-// new as every workflow source file, else the sources themselves (bundled at worker start, ~10 s).
+// new as every workflow source file, else the sources, bundled at worker start (a few seconds) with
+// webpack's report silenced so the worker's output stays readable.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -10,13 +11,12 @@ export const DEFAULT_BUNDLE_PATH = resolve('.data/workflow-bundle.js');
 /** Files whose change makes a prebuilt bundle stale: workflow code and the contracts it imports. */
 const SOURCES = [resolve('workflows'), resolve('activities/types.ts'), resolve('src/mx/error-types.ts')];
 
-export type WorkflowCode = { workflowBundle: { codePath: string } } | { workflowsPath: string };
+export type WorkflowBundle = { codePath: string } | { code: string };
 
-export function workflowCode(bundlePath = DEFAULT_BUNDLE_PATH): WorkflowCode {
-  if (existsSync(bundlePath) && statSync(bundlePath).mtimeMs >= newestSourceMtime()) {
-    return { workflowBundle: { codePath: bundlePath } };
-  }
-  return { workflowsPath: WORKFLOWS_PATH };
+export async function workflowBundle(bundlePath = DEFAULT_BUNDLE_PATH): Promise<WorkflowBundle> {
+  if (existsSync(bundlePath) && statSync(bundlePath).mtimeMs >= newestSourceMtime()) return { codePath: bundlePath };
+  const { code } = await buildWorkflowBundle();
+  return { code };
 }
 
 export async function buildWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {

@@ -2,7 +2,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Activities } from '../../activities/types';
-import { workflowCode } from './bundle';
+import { type WorkflowBundle, workflowBundle } from './bundle';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -10,7 +10,7 @@ export interface CreateWorkerOptions {
   taskQueue: string;
   activities: Activities;
   /** A prebuilt bundle; by default the one from `npm run build:workflow` when fresh, else the sources. */
-  workflowBundle?: { codePath: string } | { code: string };
+  workflowBundle?: WorkflowBundle;
   dataConverter?: DataConverter;
   /** How long running activities may finish after SIGINT/SIGTERM before they are cancelled. */
   shutdownGraceTime: number;
@@ -22,7 +22,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : workflowCode()),
+    workflowBundle: options.workflowBundle ?? (await workflowBundle()),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     shutdownGraceTime: options.shutdownGraceTime,
   });
