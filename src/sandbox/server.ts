@@ -66,7 +66,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const settings = { ...SANDBOX_DEFAULTS, ...withoutUndefined(options) };
   validate(settings);
   const clients = [{ clientId: options.clientId ?? SANDBOX_CLIENT_ID, apiKey: options.apiKey ?? SANDBOX_API_KEY }, ...(options.extraClients ?? [])];
-  const app = Fastify({ logger: options.log ? { level: 'info' } : false, bodyLimit: 1024 * 1024 });
+  // close() means closed: a client that abandoned a PDF download must not hold the port for minutes.
+  const app = Fastify({ logger: options.log ? { level: 'info' } : false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
   const webhooks = options.webhookUrl
     ? new WebhookSender(options.webhookUrl, (error) => app.log.warn({ err: error }, 'webhook delivery failed'))
     : undefined;

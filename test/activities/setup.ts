@@ -37,9 +37,7 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
     root,
     activities,
     async close() {
-      // After an aborted download undici leaves a connection on which no request was ever sent; the
-      // sandbox's close waits ~70 s for Node's headers timeout to drop it. Nothing else is pending.
-      await Promise.race([sandbox.close(), new Promise((r) => setTimeout(r, 2000).unref())]);
+      await sandbox.close();
       await rm(root, { recursive: true, force: true });
     },
   };
