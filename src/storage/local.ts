@@ -2,12 +2,13 @@
 // target, are fsynced, then renamed over it: rename is atomic within a directory, so a reader sees the
 // old file or the new one, never a partial one. Any failure removes the temporary file.
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HashMismatchError, InvalidStorageKeyError } from './errors';
+import { writeHashed, type Written } from './file-writer';
 import { checkKey } from './keys';
 import type { ObjectInfo, PutOptions, PutSource, Storage, StoredObject } from './types';
 
@@ -52,21 +53,17 @@ async function writeAtomically(key: string, target: string, source: PutSource, o
   const dir = dirname(target);
   await mkdir(dir, { recursive: true });
   const temp = join(dir, `.${basename(target)}.${randomUUID()}.partial`);
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const meter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      options.onProgress?.(bytes);
-      done(null, chunk);
-    },
-  });
   try {
-    // `flush` fsyncs before the close that ends the pipeline: the bytes are on disk before the rename.
-    const file = createWriteStream(temp, { flags: 'wx', flush: true, highWaterMark: 1 << 20 });
-    await pipeline(source, meter, file, { signal: options.signal });
-    const sha256 = hash.digest('hex');
+    const file = await open(temp, 'wx');
+    let written: Written;
+    try {
+      written = await writeHashed(file, source, options);
+      // The bytes are on disk before the rename publishes them.
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    const { bytes, sha256 } = written;
     const expected = options.expectedSha256?.toLowerCase();
     if (expected && expected !== sha256) throw new HashMismatchError(key, expected, sha256, bytes);
     await rename(temp, target);
