@@ -1,4 +1,4 @@
-// Storage in a local directory. Writes stream through a SHA-256 hash into a temporary file beside the
+// Storage in a local directory. Writes go through a SHA-256 hash into a temporary file beside the
 // target, are fsynced, then renamed over it: rename is atomic within a directory, so a reader sees the
 // old file or the new one, never a partial one. Any failure removes the temporary file.
 import { createHash, randomUUID } from 'node:crypto';
@@ -8,9 +8,10 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HashMismatchError, InvalidStorageKeyError } from './errors';
-import { writeHashed, type Written } from './file-writer';
+import { HashedFileWriter } from './file-writer';
 import { checkKey } from './keys';
-import type { ObjectInfo, PutOptions, PutSource, Storage, StoredObject } from './types';
+import { putFromSource } from './put-source';
+import type { ObjectInfo, ObjectWriter, PutOptions, Storage } from './types';
 
 export function createLocalStorage(rootDir: string): Storage {
   if (!rootDir) throw new TypeError('createLocalStorage: rootDir is required');
@@ -24,7 +25,13 @@ export function createLocalStorage(rootDir: string): Storage {
   };
 
   return {
-    put: async (key, source, options = {}) => writeAtomically(key, pathOf(key), source, options),
+    async put(key, source, options = {}) {
+      const { signal, ...rest } = options;
+      signal?.throwIfAborted();
+      return putFromSource(await createWriter(key, pathOf(key), rest), source, signal);
+    },
+
+    create: async (key, options = {}) => createWriter(key, pathOf(key), options),
 
     async stat(key): Promise<ObjectInfo | null> {
       const info = await stat(pathOf(key)).catch(ignoreMissing);
@@ -49,30 +56,51 @@ export function createLocalStorage(rootDir: string): Storage {
   };
 }
 
-async function writeAtomically(key: string, target: string, source: PutSource, options: PutOptions): Promise<StoredObject> {
+/** An object written to a temporary file beside its target and renamed over it by commit(). */
+async function createWriter(key: string, target: string, options: Omit<PutOptions, 'signal'>): Promise<ObjectWriter> {
   const dir = dirname(target);
   await mkdir(dir, { recursive: true });
   const temp = join(dir, `.${basename(target)}.${randomUUID()}.partial`);
-  try {
-    const file = await open(temp, 'wx');
-    let written: Written;
-    try {
-      written = await writeHashed(file, source, options);
-      // The bytes are on disk before the rename publishes them.
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    const { bytes, sha256 } = written;
-    const expected = options.expectedSha256?.toLowerCase();
-    if (expected && expected !== sha256) throw new HashMismatchError(key, expected, sha256, bytes);
-    await rename(temp, target);
-    await syncDirectory(dir);
-    return { key, bytes, sha256 };
-  } catch (error) {
+  const file = await open(temp, 'wx');
+  const writer = new HashedFileWriter(file, options.onProgress);
+  let state: 'open' | 'committing' | 'done' = 'open';
+  const discard = async () => {
+    await writer.settle();
+    await file.close().catch(() => undefined);
     await rm(temp, { force: true });
-    throw error;
-  }
+  };
+  return {
+    key,
+    get bytes() {
+      return writer.bytes;
+    },
+    write: (chunk) => writer.write(chunk),
+    drained: () => writer.drained(),
+    async commit() {
+      if (state !== 'open') throw new Error(`${key}: commit() called twice or after abort()`);
+      state = 'committing';
+      try {
+        // The bytes are on disk before the rename publishes them.
+        const { bytes, sha256 } = await writer.finish();
+        await file.close();
+        const expected = options.expectedSha256?.toLowerCase();
+        if (expected && expected !== sha256) throw new HashMismatchError(key, expected, sha256, bytes);
+        await rename(temp, target);
+        await syncDirectory(dir);
+        state = 'done';
+        return { key, bytes, sha256 };
+      } catch (error) {
+        state = 'done';
+        await discard();
+        throw error;
+      }
+    },
+    async abort() {
+      if (state === 'done') return;
+      state = 'done';
+      await discard();
+    },
+  };
 }
 
 /** Makes the rename itself durable across a crash. */

@@ -24,11 +24,34 @@ export interface PutOptions {
   onProgress?: (bytesWritten: number) => void;
 }
 
+/**
+ * Takes bytes pushed by a producer (the PDF download pushes each socket read). A chunk is only lent
+ * for the call: the sink copies what it keeps, so the producer may reuse its buffer at once.
+ */
+export interface ByteSink {
+  /** false: stop producing until drained() resolves (the bytes given were still taken). */
+  write(chunk: Uint8Array): boolean;
+  drained(): Promise<void>;
+}
+
+/** An object being written. Nothing is visible under its key until commit() succeeds. */
+export interface ObjectWriter extends ByteSink {
+  readonly key: string;
+  /** Bytes taken so far. */
+  readonly bytes: number;
+  /** Verifies the expected hash and publishes atomically; on any failure nothing is published. */
+  commit(): Promise<StoredObject>;
+  /** Drops everything written; safe to call at any time, more than once, and after commit fails. */
+  abort(): Promise<void>;
+}
+
 export type PutSource = Readable | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
 
 export interface Storage {
   /** Streams `source` into `key`; readers see the old object or the complete new one, never a part. */
   put(key: string, source: PutSource, options?: PutOptions): Promise<StoredObject>;
+  /** Opens `key` for pushed writes (PutOptions' signal is not used: the producer owns cancellation). */
+  create(key: string, options?: Omit<PutOptions, 'signal'>): Promise<ObjectWriter>;
   stat(key: string): Promise<ObjectInfo | null>;
   exists(key: string): Promise<boolean>;
   /** SHA-256 of the stored object, or null when there is none. */

@@ -98,6 +98,70 @@ describe('put', () => {
   });
 });
 
+describe('create (pushed writes)', () => {
+  it('copies each lent chunk, so the producer may reuse its buffer at once', async () => {
+    const writer = await storage.create('lent/f.bin');
+    const lent = Buffer.alloc(1000);
+    const expected: Buffer[] = [];
+    for (let i = 0; i < 20; i++) {
+      lent.fill(i);
+      expected.push(Buffer.from(lent));
+      writer.write(lent);
+    }
+    expect(writer.bytes).toBe(20_000);
+    const stored = await writer.commit();
+    const whole = Buffer.concat(expected);
+    expect(stored).toEqual({ key: 'lent/f.bin', bytes: whole.length, sha256: sha(whole) });
+    expect(await readFile(join(root, 'lent/f.bin'))).toEqual(whole);
+  });
+
+  it('asks the producer to wait while the disk catches up, and keeps every byte', async () => {
+    const writer = await storage.create('big.bin');
+    const chunk = Buffer.alloc(3 * 1024 * 1024);
+    const whole = createHash('sha256');
+    let waited = 0;
+    for (let i = 0; i < 12; i++) {
+      chunk.fill(i);
+      whole.update(chunk);
+      // A chunk bigger than what is left of a buffer spans two of them.
+      if (!writer.write(chunk)) {
+        waited++;
+        await writer.drained();
+      }
+    }
+    expect(waited).toBeGreaterThan(0);
+    const stored = await writer.commit();
+    expect(stored.bytes).toBe(12 * chunk.length);
+    expect(stored.sha256).toBe(whole.digest('hex'));
+    expect(await storage.sha256('big.bin')).toBe(stored.sha256);
+  });
+
+  it('shows nothing under the key until commit, and nothing at all after abort', async () => {
+    await writeFile(join(root, 'g.txt'), 'previous');
+    const writer = await storage.create('g.txt');
+    writer.write(Buffer.from('new content'));
+    expect(await readFile(join(root, 'g.txt'), 'utf8')).toBe('previous');
+    await writer.abort();
+    await writer.abort();
+    expect(await allFiles()).toEqual(['g.txt']);
+    expect(await readFile(join(root, 'g.txt'), 'utf8')).toBe('previous');
+    expect(() => writer.write(Buffer.from('late'))).toThrow(/finished/);
+  });
+
+  it('publishes nothing when commit finds the wrong hash', async () => {
+    const writer = await storage.create('h.bin', { expectedSha256: sha('expected') });
+    writer.write(Buffer.from('actual'));
+    await expect(writer.commit()).rejects.toBeInstanceOf(HashMismatchError);
+    await writer.abort();
+    expect(await allFiles()).toEqual([]);
+  });
+
+  it('refuses a bad key before creating anything', async () => {
+    await expect(storage.create('../x')).rejects.toBeInstanceOf(InvalidStorageKeyError);
+    expect(await allFiles()).toEqual([]);
+  });
+});
+
 describe('keys', () => {
   it.each([
     ['', /non-empty/],
