@@ -1,5 +1,5 @@
-// Guide steps "List the available statements" and "Download a statement PDF". The PDF streams from MX
-// straight into storage, hashed on the way; it is published only when the hash matches MX's
+// Guide steps "List the available statements" and "Download a statement PDF". The PDF is pushed from
+// the socket straight into storage, hashed on the way; it is published only when the hash matches MX's
 // content_hash, and skipped when storage already holds exactly that content.
 import type { ActivityDeps } from './deps';
 import { cancellation, heartbeater } from './context';
@@ -31,13 +31,21 @@ export function statementActivities({ mx, storage, clock }: ActivityDeps): Pick<
       }
       const signal = cancellation();
       const beat = heartbeater(clock);
-      const pdf = await mx.downloadStatementPdf(input.userGuid, input.memberGuid, input.statementGuid, { signal });
-      const total = pdf.contentLength;
-      const stored = await storage.put(input.key, pdf.body, {
-        expectedSha256: expected,
-        signal,
-        onProgress: (bytes) => beat({ bytes, total }),
-      });
+      let total: number | null = null;
+      const writer = await storage.create(input.key, { expectedSha256: expected, onProgress: (bytes) => beat({ bytes, total }) });
+      let stored;
+      try {
+        await mx.downloadStatementPdf(input.userGuid, input.memberGuid, input.statementGuid, {
+          signal,
+          into: writer,
+          onStart: (contentLength) => void (total = contentLength),
+        });
+        signal?.throwIfAborted();
+        stored = await writer.commit();
+      } catch (error) {
+        await writer.abort();
+        throw error;
+      }
       return { ...stored, skipped: false };
     },
   };

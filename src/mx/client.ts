@@ -1,6 +1,6 @@
 // A typed client for the MX Platform API v20111101 endpoints the two guides use (NOTES.md §2).
 // Every call takes an optional AbortSignal; lists are async iterators over every page.
-import type { Readable } from 'node:stream';
+import type { ByteSink } from '../storage/types';
 import { z } from 'zod';
 import { createMxHttp, type MxConnectionOptions, type MxHttp, type Query } from './http';
 import { MAX_INSTITUTIONS_PER_PAGE, paginate, type Page } from './pagination';
@@ -68,8 +68,16 @@ export interface InstitutionSearch {
   supportsAccountStatement?: boolean;
 }
 export interface StatementDownload {
-  body: Readable;
+  /** Bytes pushed into the sink. */
+  bytes: number;
   contentLength: number | null;
+}
+
+export interface DownloadOptions extends CallOptions {
+  /** Where the PDF bytes go, pushed as they arrive (a storage ObjectWriter). */
+  into: ByteSink;
+  /** Called once MX has answered, with the Content-Length when it sent one. */
+  onStart?: (contentLength: number | null) => void;
 }
 
 export interface MxClient {
@@ -95,8 +103,8 @@ export interface MxClient {
   listTransactionsByMember(userGuid: string, memberGuid: string, window: DateWindow, options?: CallOptions): AsyncGenerator<MxTransaction>;
   listStatements(userGuid: string, memberGuid: string, options?: CallOptions): AsyncGenerator<MxStatement>;
   readStatement(userGuid: string, memberGuid: string, statementGuid: string, options?: CallOptions): Promise<MxStatement>;
-  /** The PDF bytes as a stream; the caller must consume or destroy it. */
-  downloadStatementPdf(userGuid: string, memberGuid: string, statementGuid: string, options?: CallOptions): Promise<StatementDownload>;
+  /** Pushes the PDF into `options.into`; resolves once every byte was taken. */
+  downloadStatementPdf(userGuid: string, memberGuid: string, statementGuid: string, options: DownloadOptions): Promise<StatementDownload>;
 }
 
 const users = listEnvelope('users', userSchema);
@@ -285,6 +293,9 @@ function dataCalls(
         )
       ).statement,
     downloadStatementPdf: async (u, m, s, o) =>
-      http.stream({ endpoint: 'downloadStatementPDF', method: 'GET', path: path`/users/${u}/members/${m}/statements/${s}.pdf`, signal: o?.signal }),
+      http.download(
+        { endpoint: 'downloadStatementPDF', method: 'GET', path: path`/users/${u}/members/${m}/statements/${s}.pdf`, signal: o.signal, onStart: o.onStart },
+        o.into,
+      ),
   };
 }

@@ -1,6 +1,5 @@
 // The wire: Basic auth, MX's versioned Accept header, JSON envelopes, timeouts, cancellation, and the
 // translation of every failure into an MxError. Nothing here retries: Temporal owns retries.
-import { Readable } from 'node:stream';
 import ky, { TimeoutError, type KyInstance } from 'ky';
 import type { z } from 'zod';
 import {
@@ -12,10 +11,13 @@ import {
   type ConflictKind,
   type MxRequestInfo,
 } from './errors';
+import type { ByteSink } from '../storage/types';
+import { rawGet, RawGetError } from './download';
 import { redact } from './redact';
 
 export const JSON_ACCEPT = 'application/vnd.mx.api.v1+json';
 export const PDF_ACCEPT = 'application/vnd.mx.api.v1+pdf';
+const USER_AGENT = 'mx-temporal-guides';
 
 export interface MxConnectionOptions {
   baseUrl: string;
@@ -42,7 +44,14 @@ export interface JsonCall<T> extends MxRequestInfo {
 
 export interface MxHttp {
   json<T>(call: JsonCall<T>): Promise<{ status: number; data: T | null }>;
-  stream(call: MxRequestInfo & { signal?: AbortSignal }): Promise<{ body: Readable; contentLength: number | null }>;
+  /** A binary GET whose 2xx body is pushed into `into`; resolves once all of it was taken. */
+  download(call: DownloadCall, into: ByteSink): Promise<{ bytes: number; contentLength: number | null }>;
+}
+
+export interface DownloadCall extends MxRequestInfo {
+  signal?: AbortSignal;
+  /** Called once the response head is in, with its Content-Length when it has one. */
+  onStart?: (contentLength: number | null) => void;
 }
 
 export function createMxHttp(options: MxConnectionOptions): MxHttp {
@@ -52,7 +61,7 @@ export function createMxHttp(options: MxConnectionOptions): MxHttp {
     timeout: options.timeoutMs,
     retry: 0,
     throwHttpErrors: false,
-    headers: { authorization: `Basic ${basic}` },
+    headers: { authorization: `Basic ${basic}`, 'user-agent': USER_AGENT },
   });
   // A gateway may echo request headers, so the encoded Authorization value is as secret as the key.
   const alwaysSecret = [options.apiKey, basic];
@@ -62,7 +71,7 @@ export function createMxHttp(options: MxConnectionOptions): MxHttp {
       const secrets = [...alwaysSecret, ...(call.secrets ?? [])];
       const response = await send(api, call, JSON_ACCEPT, options.timeoutMs, secrets);
       const text = await readText(response, call, secrets);
-      if (!response.ok) throw httpError(call, response, text, secrets);
+      if (!response.ok) throw httpError(call, response.status, response.headers.get('retry-after'), text, secrets);
       if (response.status === 204 || (call.allowNoContent && text.trim() === '')) {
         if (call.allowNoContent) return { status: response.status, data: null };
         throw new MxProtocolError('empty body', '', call);
@@ -70,18 +79,23 @@ export function createMxHttp(options: MxConnectionOptions): MxHttp {
       return { status: response.status, data: decode(call, text) };
     },
 
-    async stream(call) {
-      const response = await send(api, call, PDF_ACCEPT, options.timeoutMs, alwaysSecret);
-      if (!response.ok || !response.body) {
-        const text = await readText(response, call, alwaysSecret);
-        if (!response.ok) throw httpError(call, response, text, alwaysSecret);
-        throw new MxProtocolError('no body', '', call);
+    async download(call, into) {
+      const url = new URL(call.path.replace(/^\//, ''), options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+      const headers = { authorization: `Basic ${basic}`, accept: PDF_ACCEPT, 'user-agent': USER_AGENT };
+      let response;
+      try {
+        response = await rawGet({ url, headers, timeoutMs: options.timeoutMs, signal: call.signal }, into, (head) => {
+          if (head.status >= 200 && head.status < 300) call.onStart?.(head.contentLength);
+        });
+      } catch (error) {
+        if (call.signal?.aborted) throw call.signal.reason;
+        if (!(error instanceof RawGetError)) throw error; // the sink's own failure (storage), as it is
+        throw wireError(call, error, alwaysSecret);
       }
-      const length = Number(response.headers.get('content-length'));
-      return {
-        body: Readable.from(guardBody(response.body, call, call.signal), { objectMode: false }),
-        contentLength: Number.isFinite(length) && length > 0 ? length : null,
-      };
+      if (response.status < 200 || response.status >= 300) {
+        throw httpError(call, response.status, response.headers.get('retry-after') ?? null, response.errorText, alwaysSecret);
+      }
+      return { bytes: response.bytes, contentLength: response.contentLength };
     },
   };
 }
@@ -143,11 +157,19 @@ async function readText(response: Response, call: JsonCall<unknown> | MxRequestI
   }
 }
 
-function httpError(call: JsonCall<unknown> | MxRequestInfo, response: Response, text: string, secrets: readonly string[]) {
-  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+function httpError(call: JsonCall<unknown> | MxRequestInfo, status: number, retryAfter: string | null, text: string, secrets: readonly string[]) {
+  const retryAfterMs = parseRetryAfter(retryAfter);
   const mxMessage = errorMessage(text, secrets);
   const conflict = 'conflict' in call && call.conflict ? call.conflict : 'duplicate';
-  return errorForStatus({ ...pick(call), status: response.status, mxMessage }, conflict, retryAfterMs);
+  return errorForStatus({ ...pick(call), status, mxMessage }, conflict, retryAfterMs);
+}
+
+/** A download that failed on the wire. All of it is worth a retry: a garbled answer is a bad hop too. */
+function wireError(call: MxRequestInfo, error: RawGetError, secrets: readonly string[]) {
+  const message = redact(error.message, secrets);
+  if (error.kind === 'timeout') return new MxRetryableError(RETRYABLE_ERROR_TYPES.timeout, message, pick(call));
+  const prefix = error.kind === 'interrupted' ? 'download interrupted' : error.kind === 'protocol' ? 'malformed HTTP response' : 'network error';
+  return new MxRetryableError(RETRYABLE_ERROR_TYPES.network, `${prefix}: ${message}`, pick(call));
 }
 
 /** MX sends `{"error": {"message": "..."}}`; gateways send HTML or nothing. Only MX's message is kept. */
@@ -180,32 +202,4 @@ function decode<T>(call: JsonCall<T>, text: string): T {
 
 function pick(call: MxRequestInfo): MxRequestInfo {
   return { endpoint: call.endpoint, method: call.method, path: call.path };
-}
-
-/**
- * A body cut off mid-way is a network error (retryable); a cancelled one rethrows the cancellation.
- * The reader is cancelled on abort and whenever the consumer stops early (a failed storage write),
- * so the response never lingers half-read holding its connection.
- */
-async function* guardBody(body: ReadableStream<Uint8Array>, call: MxRequestInfo, signal: AbortSignal | undefined) {
-  const reader = body.getReader();
-  const cancel = () => void reader.cancel(signal?.reason).catch(() => undefined);
-  signal?.addEventListener('abort', cancel, { once: true });
-  let finished = false;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (signal?.aborted) throw signal.reason;
-      if (done) break;
-      yield value;
-    }
-    finished = true;
-  } catch (error) {
-    if (signal?.aborted) throw signal.reason;
-    throw new MxRetryableError(RETRYABLE_ERROR_TYPES.network, `download interrupted: ${describeCause(error, [])}`, pick(call));
-  } finally {
-    signal?.removeEventListener('abort', cancel);
-    // The consumer stopped early (it failed or was destroyed): release the connection now.
-    if (!finished) cancel();
-  }
 }

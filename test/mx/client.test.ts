@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { text } from 'node:stream/consumers';
 import { createMxClient, type MxClient } from '../../src/mx/client';
 import { MxProtocolError } from '../../src/mx/errors';
 import { page, startFakeMx, type FakeMx } from '../helpers/fake-mx';
@@ -131,9 +130,11 @@ describe('challenges and statements', () => {
       res.end('%PDF-1.7\n');
       return 'handled';
     });
-    const pdf = await client.downloadStatementPdf('U', 'M', 'STA-1');
-    expect(pdf.contentLength).toBe(9);
-    expect(await text(pdf.body)).toBe('%PDF-1.7\n');
+    const parts: Buffer[] = [];
+    const into = { write: (chunk: Uint8Array) => parts.push(Buffer.from(chunk)) > 0, drained: async () => undefined };
+    const pdf = await client.downloadStatementPdf('U', 'M', 'STA-1', { into });
+    expect(pdf).toEqual({ bytes: 9, contentLength: 9 });
+    expect(Buffer.concat(parts).toString()).toBe('%PDF-1.7\n');
     expect(mx.requests[0]?.headers.accept).toBe('application/vnd.mx.api.v1+pdf');
   });
 });

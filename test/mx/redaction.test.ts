@@ -56,6 +56,7 @@ beforeAll(async () => {
     ['PUT', '/users/*/members/*'],
     ['PUT', '/users/*/members/*/resume'],
     ['GET', '/users'],
+    ['GET', '/users/*/members/*/statements/*'],
   ] as const) {
     fake.on(method, path, (req) => echoAll(req));
   }
@@ -127,6 +128,9 @@ const secretCalls: Record<string, () => Promise<unknown>> = {
   'client resumeAggregation': () => mx.resumeAggregation('USR-1', 'MBR-1', [{ guid: 'CRD-q', value: ANSWER }]),
   'activity ensureMember': () =>
     activities.ensureMember({ userGuid: 'USR-1', institutionCode: 'mxbank', credentialFields: fields, credentials: { LOGIN, PASSWORD }, skipAggregation: true }),
+  // The PDF goes over its own HTTP/1.1 reader, not ky: the API key must stay out of its errors too.
+  'activity downloadStatement': () =>
+    activities.downloadStatement({ userGuid: 'USR-1', memberGuid: 'MBR-1', statementGuid: 'STA-1', contentHash: 'ab'.repeat(32), key: 'redaction/s.pdf' }),
   'activity resumeMember': () => activities.resumeMember({ userGuid: 'USR-1', memberGuid: 'MBR-1', answers: [{ guid: 'CRD-q', value: ANSWER }] }),
 };
 

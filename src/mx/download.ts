@@ -1,0 +1,301 @@
+// A GET whose body goes straight into a ByteSink, read the way curl reads it: every socket read lands
+// in one reusable buffer (net/tls `onread`) and is lent to the sink, which hashes and copies it.
+// Node's http client and fetch allocate fresh memory for every 64 KB read and copy it once more in the
+// parser; for a statement PDF of hundreds of MB that churn (page faults, GC) cost more than the hash.
+// This is deliberately small: one request per connection (`Connection: close`), HTTP/1.1 framing by
+// Content-Length, chunked transfer coding, or end of connection. Everything else in the MX client
+// stays on ky.
+import net from 'node:net';
+import tls from 'node:tls';
+import type { ByteSink } from '../storage/types';
+
+export interface RawGetRequest {
+  url: URL;
+  headers: Record<string, string>;
+  /** Allowed until the response head arrives, and then between two reads of the body. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Extra TLS settings for https (a private CA, say). */
+  tls?: tls.ConnectionOptions;
+}
+
+export interface RawGetResponse {
+  status: number;
+  /** Lowercased names; repeated headers joined with ", ". */
+  headers: Map<string, string>;
+  /** Body bytes pushed into the sink (2xx), or read into `errorText` (otherwise). */
+  bytes: number;
+  contentLength: number | null;
+  /** The start of a non-2xx body, for the error message. */
+  errorText: string;
+}
+
+export type RawGetFailureKind = 'timeout' | 'network' | 'interrupted' | 'protocol';
+
+/** Anything that went wrong on the wire. Messages carry no header or body content. */
+export class RawGetError extends Error {
+  override name = 'RawGetError';
+  constructor(
+    readonly kind: RawGetFailureKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+const READ_BUFFER_BYTES = 512 * 1024;
+const MAX_HEAD_BYTES = 64 * 1024;
+const MAX_ERROR_TEXT_BYTES = 64 * 1024;
+
+/**
+ * Sends the GET and pushes a 2xx body into `sink`, honouring its backpressure. Resolves once the whole
+ * body has been taken; rejects with a RawGetError, with what the sink threw, or with the signal's reason.
+ */
+export function rawGet(request: RawGetRequest, sink: ByteSink, onHead?: (response: RawGetResponse) => void): Promise<RawGetResponse> {
+  request.signal?.throwIfAborted();
+  return new Promise((resolve, reject) => new Exchange(request, sink, onHead, resolve, reject).start());
+}
+
+type Framing = { kind: 'length'; remaining: number } | { kind: 'chunked' } | { kind: 'close' } | { kind: 'none' };
+
+class Exchange {
+  private socket: net.Socket | null = null;
+  private readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private response: RawGetResponse | null = null;
+  private framing: Framing = { kind: 'none' };
+  private readonly chunked = new ChunkedDecoder();
+  private readonly errorText: Buffer[] = [];
+  private errorTextBytes = 0;
+  private headTimer: NodeJS.Timeout | null = null;
+  private settled = false;
+
+  constructor(
+    private readonly request: RawGetRequest,
+    private readonly sink: ByteSink,
+    private readonly onHead: ((response: RawGetResponse) => void) | undefined,
+    private readonly resolve: (response: RawGetResponse) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  start(): void {
+    const { url, signal, timeoutMs } = this.request;
+    const secure = url.protocol === 'https:';
+    if (!secure && url.protocol !== 'http:') return this.fail(new RawGetError('protocol', `unsupported URL scheme ${url.protocol}`));
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const port = Number(url.port || (secure ? 443 : 80));
+    const onread = { buffer: this.readBuffer, callback: (n: number, buffer: Buffer) => this.onRead(buffer.subarray(0, n)) };
+    this.socket = secure
+      ? // @types/node leaves `onread` out of tls.connect's options, though Node documents and honours it.
+        tls.connect({ ...this.request.tls, host, port, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'], onread } as tls.ConnectionOptions)
+      : net.connect({ host, port, onread });
+    this.socket.setNoDelay(true);
+    this.socket.on('error', (error) => this.fail(new RawGetError('network', describeSocketError(error), { cause: error })));
+    this.socket.on('end', () => this.onEnd());
+    this.socket.on('close', () => this.onEnd());
+    this.socket.on('timeout', () => this.fail(new RawGetError('network', `no data for ${timeoutMs} ms while reading the body`)));
+    this.headTimer = setTimeout(() => this.fail(new RawGetError('timeout', `no response within ${timeoutMs} ms`)), timeoutMs);
+    signal?.addEventListener('abort', this.onAbort, { once: true });
+
+    const target = `${url.pathname || '/'}${url.search}`;
+    const lines = [`GET ${target} HTTP/1.1`, `Host: ${url.host}`, 'Connection: close'];
+    for (const [name, value] of Object.entries(this.request.headers)) {
+      if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) return this.fail(new RawGetError('protocol', `header ${name} contains a line break`));
+      lines.push(`${name}: ${value}`);
+    }
+    this.socket.write(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+  }
+
+  private readonly onAbort = () => this.fail(this.request.signal?.reason);
+
+  /** Returns false to pause the socket until the sink has drained. */
+  private onRead(data: Buffer): boolean {
+    if (this.settled) return false;
+    try {
+      if (!this.response) {
+        const body = this.readHead(data);
+        if (!body) return true;
+        data = body;
+      }
+      return this.readBody(data);
+    } catch (error) {
+      this.fail(error);
+      return false;
+    }
+  }
+
+  /** Collects the head; returns the bytes after it once it is complete (possibly empty). */
+  private readHead(data: Buffer): Buffer | null {
+    this.head.push(Buffer.from(data));
+    this.headBytes += data.length;
+    const all = Buffer.concat(this.head);
+    const end = all.indexOf('\r\n\r\n');
+    if (end < 0) {
+      if (this.headBytes > MAX_HEAD_BYTES) throw new RawGetError('protocol', `response head longer than ${MAX_HEAD_BYTES} bytes`);
+      this.head = [all];
+      return null;
+    }
+    const response = parseHead(all.subarray(0, end).toString('latin1'));
+    const rest = all.subarray(end + 4);
+    this.head = [];
+    this.headBytes = 0;
+    if (response.status < 200) return rest.length ? this.readHead(rest) : null; // 100 Continue and kin
+    this.response = response;
+    this.framing = framingOf(response);
+    if (this.framing.kind === 'length') response.contentLength = this.framing.remaining;
+    if (this.headTimer) clearTimeout(this.headTimer);
+    this.socket?.setTimeout(this.request.timeoutMs);
+    this.onHead?.(response);
+    if (this.framing.kind === 'none') this.complete();
+    return rest;
+  }
+
+  private readBody(data: Buffer): boolean {
+    const framing = this.framing;
+    let more = true;
+    if (framing.kind === 'length') {
+      const take = data.subarray(0, Math.min(data.length, framing.remaining));
+      framing.remaining -= take.length;
+      if (take.length) more = this.deliver(take);
+      if (framing.remaining === 0) this.complete();
+    } else if (framing.kind === 'chunked') {
+      this.chunked.feed(data, (piece) => (more = this.deliver(piece) && more));
+      if (this.chunked.done) this.complete();
+    } else if (framing.kind === 'close') {
+      if (data.length) more = this.deliver(data);
+    }
+    if (!more && !this.settled) {
+      this.sink.drained().then(
+        () => !this.settled && this.socket?.resume(),
+        (error: unknown) => this.fail(error),
+      );
+    }
+    return more || this.settled;
+  }
+
+  private deliver(piece: Buffer): boolean {
+    const response = this.response!;
+    response.bytes += piece.length;
+    if (response.status >= 300) {
+      if (this.errorTextBytes < MAX_ERROR_TEXT_BYTES) {
+        const kept = piece.subarray(0, MAX_ERROR_TEXT_BYTES - this.errorTextBytes);
+        this.errorText.push(Buffer.from(kept));
+        this.errorTextBytes += kept.length;
+      }
+      return true;
+    }
+    return this.sink.write(piece);
+  }
+
+  private onEnd(): void {
+    if (this.settled) return;
+    if (this.response && this.framing.kind === 'close') return this.complete();
+    const got = this.response?.bytes ?? 0;
+    if (!this.response) return this.fail(new RawGetError('interrupted', 'connection closed before the response head'));
+    const expected = this.framing.kind === 'length' ? ` of ${got + this.framing.remaining}` : '';
+    this.fail(new RawGetError('interrupted', `connection closed after ${got}${expected} body bytes`));
+  }
+
+  private complete(): void {
+    if (this.settled) return;
+    const response = this.response!;
+    response.errorText = Buffer.concat(this.errorText).toString('utf8');
+    this.finish();
+    this.resolve(response);
+  }
+
+  private fail(error: unknown): void {
+    if (this.settled) return;
+    this.finish();
+    this.reject(error);
+  }
+
+  private finish(): void {
+    this.settled = true;
+    if (this.headTimer) clearTimeout(this.headTimer);
+    this.request.signal?.removeEventListener('abort', this.onAbort);
+    this.socket?.destroy();
+  }
+}
+
+function parseHead(text: string): RawGetResponse {
+  const [statusLine = '', ...lines] = text.split('\r\n');
+  const match = /^HTTP\/1\.[01] (\d{3})(?: |$)/.exec(statusLine);
+  if (!match) throw new RawGetError('protocol', 'response does not start with an HTTP/1.x status line');
+  const headers = new Map<string, string>();
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new RawGetError('protocol', 'malformed response header line');
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers.set(name, headers.has(name) ? `${headers.get(name)}, ${value}` : value);
+  }
+  return { status: Number(match[1]), headers, bytes: 0, contentLength: null, errorText: '' };
+}
+
+function framingOf(response: RawGetResponse): Framing {
+  if (response.status === 204 || response.status === 304) return { kind: 'none' };
+  const coding = response.headers.get('transfer-encoding');
+  if (coding) return /(?:^|,)\s*chunked\s*$/i.test(coding) ? { kind: 'chunked' } : { kind: 'close' };
+  const length = response.headers.get('content-length');
+  if (length === undefined) return { kind: 'close' };
+  const values = new Set(length.split(',').map((v) => v.trim()));
+  const [only] = values;
+  if (values.size !== 1 || !only || !/^\d+$/.test(only)) throw new RawGetError('protocol', 'invalid Content-Length header');
+  const remaining = Number(only);
+  return remaining === 0 ? { kind: 'none' } : { kind: 'length', remaining };
+}
+
+/** Chunked transfer coding (RFC 9112 §7.1): sizes in hex, optional extensions, trailers ignored. */
+class ChunkedDecoder {
+  done = false;
+  private state: 'size' | 'data' | 'data-end' | 'trailer' = 'size';
+  private line = '';
+  private remaining = 0;
+
+  feed(data: Buffer, emit: (piece: Buffer) => void): void {
+    let i = 0;
+    while (i < data.length && !this.done) {
+      if (this.state === 'data') {
+        const take = Math.min(this.remaining, data.length - i);
+        emit(data.subarray(i, i + take));
+        i += take;
+        this.remaining -= take;
+        if (this.remaining === 0) this.state = 'data-end';
+        continue;
+      }
+      const newline = data.indexOf(0x0a, i);
+      const end = newline < 0 ? data.length : newline;
+      this.line += data.toString('latin1', i, end);
+      if (this.line.length > 4096) throw new RawGetError('protocol', 'chunked encoding line too long');
+      i = end;
+      if (newline < 0) break;
+      i++;
+      const line = this.line.replace(/\r$/, '');
+      this.line = '';
+      this.onLine(line);
+    }
+  }
+
+  private onLine(line: string): void {
+    if (this.state === 'data-end') {
+      if (line !== '') throw new RawGetError('protocol', 'chunk not followed by CRLF');
+      this.state = 'size';
+    } else if (this.state === 'size') {
+      const size = /^([0-9a-fA-F]{1,12})\s*(?:;.*)?$/.exec(line);
+      if (!size) throw new RawGetError('protocol', 'invalid chunk size');
+      this.remaining = parseInt(size[1]!, 16);
+      this.state = this.remaining === 0 ? 'trailer' : 'data';
+    } else if (line === '') {
+      this.done = true;
+    }
+  }
+}
+
+/** A socket error's code and message; these never contain request headers. */
+function describeSocketError(error: Error): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+}

@@ -1,0 +1,213 @@
+// The statement PDF's own HTTP/1.1 reader (src/mx/download.ts), against servers that answer with exact
+// bytes: every framing, backpressure, cut connections, silence, cancellation, errors and TLS.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import { promisify } from 'node:util';
+import { createMxClient } from '../../src/mx/client';
+import { rawGet, RawGetError } from '../../src/mx/download';
+import { MxClientError, MxRetryableError } from '../../src/mx/errors';
+import type { ByteSink } from '../../src/storage/types';
+
+type Serve = (socket: net.Socket, request: string) => void;
+const servers: net.Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+/** A server that reads the request head, then lets `serve` write whatever bytes it likes. */
+async function rawServer(serve: Serve, secure?: { key: string; cert: string }): Promise<string> {
+  const onSocket = (socket: net.Socket) => {
+    let head = '';
+    socket.on('error', () => undefined);
+    const onData = (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      socket.off('data', onData);
+      serve(socket, head);
+    };
+    socket.on('data', onData);
+  };
+  const server = secure ? tls.createServer(secure, onSocket) : net.createServer(onSocket);
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as net.AddressInfo;
+  return `${secure ? 'https' : 'http'}://127.0.0.1:${port}`;
+}
+
+/** A sink that keeps copies; `slow` makes it ask for a pause on every write and drain later. */
+function collector(slow = false) {
+  const parts: Buffer[] = [];
+  let pauses = 0;
+  const sink: ByteSink & { parts: Buffer[]; pauses: () => number } = {
+    parts,
+    pauses: () => pauses,
+    write(chunk) {
+      parts.push(Buffer.from(chunk));
+      if (slow) pauses++;
+      return !slow;
+    },
+    drained: () => new Promise((r) => setTimeout(r, 2)),
+  };
+  return sink;
+}
+
+const client = (url: string, timeoutMs = 2000) => createMxClient({ baseUrl: url, clientId: 'client-1', apiKey: 'key-1', timeoutMs });
+const download = (url: string, into: ByteSink, options: { signal?: AbortSignal; timeoutMs?: number } = {}) =>
+  client(url, options.timeoutMs).downloadStatementPdf('U', 'M', 'STA-1', { into, signal: options.signal });
+const failureOf = (promise: Promise<unknown>) => promise.then(() => expect.fail('should have failed'), (e: unknown) => e);
+
+describe('statement PDF reader', () => {
+  it('sends auth and the PDF Accept header, and takes a Content-Length body', async () => {
+    let request = '';
+    const url = await rawServer((socket, head) => {
+      request = head;
+      socket.end('HTTP/1.1 200 OK\r\nContent-Type: application/vnd.mx.api.v1+pdf\r\nContent-Length: 9\r\n\r\n%PDF-1.7\nignored trailing bytes');
+    });
+    const sink = collector();
+    expect(await download(url, sink)).toEqual({ bytes: 9, contentLength: 9 });
+    expect(Buffer.concat(sink.parts).toString()).toBe('%PDF-1.7\n');
+    expect(request).toMatch(/^GET \/users\/U\/members\/M\/statements\/STA-1\.pdf HTTP\/1\.1\r\n/);
+    expect(request).toContain(`authorization: Basic ${Buffer.from('client-1:key-1').toString('base64')}\r\n`);
+    expect(request).toContain('accept: application/vnd.mx.api.v1+pdf\r\n');
+  });
+
+  it('decodes chunked transfer coding split at every byte, with extensions and trailers', async () => {
+    const body = 'chunked %PDF body';
+    const wire = `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n8;ext=1\r\n${body.slice(0, 8)}\r\n${(body.length - 8).toString(16)}\r\n${body.slice(8)}\r\n0\r\nX-Trailer: t\r\n\r\n`;
+    const url = await rawServer(async (socket) => {
+      socket.setNoDelay(true);
+      for (const byte of Buffer.from(wire)) {
+        socket.write(Buffer.from([byte]));
+        await new Promise((r) => setImmediate(r));
+      }
+      // The body is complete before the connection ends: the reader must not wait for the close.
+    });
+    const sink = collector();
+    expect(await download(url, sink)).toMatchObject({ bytes: body.length, contentLength: null });
+    expect(Buffer.concat(sink.parts).toString()).toBe(body);
+  });
+
+  it('reads a body with neither length nor chunking until the server closes', async () => {
+    const url = await rawServer((socket) => socket.end('HTTP/1.1 200 OK\r\n\r\nuntil close'));
+    const sink = collector();
+    expect(await download(url, sink)).toEqual({ bytes: 11, contentLength: null });
+    expect(Buffer.concat(sink.parts).toString()).toBe('until close');
+  });
+
+  it('pauses the socket while the sink catches up, and loses nothing', async () => {
+    const body = Buffer.alloc(6 * 1024 * 1024);
+    for (let i = 0; i < body.length; i += 4) body.writeUInt32LE(i, i);
+    const url = await rawServer((socket) => {
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`);
+      socket.end(body);
+    });
+    const sink = collector(true);
+    await download(url, sink);
+    expect(sink.pauses()).toBeGreaterThan(1);
+    expect(createHash('sha256').update(Buffer.concat(sink.parts)).digest('hex')).toBe(createHash('sha256').update(body).digest('hex'));
+  });
+
+  it('maps MX error statuses to the same typed errors as the JSON calls, with MX\'s message', async () => {
+    const answer = (status: string, extra = '') => {
+      const json = JSON.stringify({ error: { message: `said ${status}` } });
+      return `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\n${extra}Content-Length: ${json.length}\r\n\r\n${json}`;
+    };
+    let next = '';
+    const url = await rawServer((socket) => socket.end(next));
+    next = answer('404 Not Found');
+    const notFound = await failureOf(download(url, collector()));
+    expect(notFound).toBeInstanceOf(MxClientError);
+    expect(notFound).toMatchObject({ type: 'MxNotFound', status: 404, mxMessage: 'said 404 Not Found' });
+    next = answer('429 Too Many Requests', 'Retry-After: 7\r\n');
+    expect(await failureOf(download(url, collector()))).toMatchObject({ type: 'MxRateLimited', nextRetryDelayMs: 7000 });
+    next = answer('503 Service Unavailable');
+    expect(await failureOf(download(url, collector()))).toMatchObject({ type: 'MxServerError', retryable: true });
+  });
+
+  it('a connection cut mid-body is a retryable network error saying how far it got', async () => {
+    const url = await rawServer((socket) => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n');
+      socket.write(Buffer.alloc(400));
+      setTimeout(() => socket.destroy(), 20);
+    });
+    const error = await failureOf(download(url, collector()));
+    expect(error).toBeInstanceOf(MxRetryableError);
+    expect(error).toMatchObject({ type: 'MxNetworkError' });
+    expect((error as Error).message).toContain('download interrupted: connection closed after 400 of 1000 body bytes');
+  });
+
+  it('silence before the head is a timeout; silence inside the body is a network error', async () => {
+    const silent = await rawServer(() => undefined);
+    const started = Date.now();
+    expect(await failureOf(download(silent, collector(), { timeoutMs: 300 }))).toMatchObject({ type: 'MxTimeout' });
+    expect(Date.now() - started).toBeLessThan(1500);
+    const stalls = await rawServer((socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc'));
+    const error = await failureOf(download(stalls, collector(), { timeoutMs: 300 }));
+    expect(error).toMatchObject({ type: 'MxNetworkError' });
+    expect((error as Error).message).toContain('no data for 300 ms');
+  });
+
+  it('stops at once when cancelled, rethrowing the cancellation', async () => {
+    let closed = false;
+    const url = await rawServer((socket) => {
+      socket.on('close', () => (closed = true));
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100000000\r\n\r\n');
+      const timer = setInterval(() => socket.write(Buffer.alloc(1000)), 5);
+      socket.on('close', () => clearInterval(timer));
+    });
+    const controller = new AbortController();
+    const reason = new Error('cancelled by Temporal');
+    setTimeout(() => controller.abort(reason), 100);
+    expect(await failureOf(download(url, collector(), { signal: controller.signal }))).toBe(reason);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(closed).toBe(true);
+  });
+
+  it('passes a failing sink\'s own error through, and refuses garbage as a retryable bad response', async () => {
+    const url = await rawServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc'));
+    const diskFull = new Error('ENOSPC: no space left on device');
+    const failing: ByteSink = { write: () => { throw diskFull; }, drained: async () => undefined };
+    expect(await failureOf(download(url, failing))).toBe(diskFull);
+
+    const garbage = await rawServer((socket) => socket.end('SSH-2.0-OpenSSH\r\n\r\n'));
+    const error = await failureOf(download(garbage, collector()));
+    expect(error).toMatchObject({ type: 'MxNetworkError' });
+    expect((error as Error).message).toContain('malformed HTTP response');
+  });
+
+  describe('over TLS', () => {
+    let key = '';
+    let cert = '';
+    beforeAll(async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'download-tls-'));
+      try {
+        await promisify(execFile)('openssl', [
+          'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+          '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+        ]);
+        [key, cert] = await Promise.all([readFile(join(dir, 'key.pem'), 'utf8'), readFile(join(dir, 'cert.pem'), 'utf8')]);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('downloads over https, and refuses a certificate it does not trust', async () => {
+      const url = await rawServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nsecure'), { key, cert });
+      const sink = collector();
+      const response = await rawGet({ url: new URL('/x.pdf', url), headers: {}, timeoutMs: 2000, tls: { ca: cert } }, sink);
+      expect(response).toMatchObject({ status: 200, bytes: 5 });
+      expect(Buffer.concat(sink.parts).toString()).toBe('secur');
+
+      const untrusted = await failureOf(rawGet({ url: new URL('/x.pdf', url), headers: {}, timeoutMs: 2000 }, collector()));
+      expect(untrusted).toBeInstanceOf(RawGetError);
+      expect(untrusted).toMatchObject({ kind: 'network' });
+      expect((untrusted as Error).message).toMatch(/self-signed|certificate/i);
+    });
+  });
+});
