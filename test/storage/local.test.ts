@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import { BUFFER_BYTES, WRITE_SLICE_BYTES } from '../../src/storage/file-writer';
 import { createLocalStorage } from '../../src/storage/local';
 import { HashMismatchError, InvalidStorageKeyError } from '../../src/storage/errors';
 import type { Storage } from '../../src/storage/types';
@@ -134,6 +135,19 @@ describe('create (pushed writes)', () => {
     expect(stored.bytes).toBe(12 * chunk.length);
     expect(stored.sha256).toBe(whole.digest('hex'));
     expect(await storage.sha256('big.bin')).toBe(stored.sha256);
+  });
+
+  it('puts every byte at its offset when buffers are written in parallel slices', async () => {
+    // Random bytes, so a slice written at the wrong offset cannot go unnoticed; a size that is no
+    // multiple of the buffer or the slice, sent in odd-sized chunks.
+    const data = randomBytes(2 * BUFFER_BYTES + 3 * WRITE_SLICE_BYTES + 12_345);
+    const writer = await storage.create('slices.bin');
+    for (let offset = 0; offset < data.length; offset += 100_003) {
+      if (!writer.write(data.subarray(offset, offset + 100_003))) await writer.drained();
+    }
+    const stored = await writer.commit();
+    expect(stored).toEqual({ key: 'slices.bin', bytes: data.length, sha256: sha(data) });
+    expect((await readFile(join(root, 'slices.bin'))).equals(data)).toBe(true);
   });
 
   it('shows nothing under the key until commit, and nothing at all after abort', async () => {
