@@ -1,7 +1,10 @@
-// A GET whose body goes straight into a ByteSink, read the way curl reads it: every socket read lands
-// in one reusable buffer (net/tls `onread`) and is lent to the sink, which hashes and copies it.
+// A GET whose body goes straight into a ByteSink with no copy in JavaScript: through net/tls `onread`,
+// the kernel reads a Content-Length body directly into memory the sink lends (storage's own write
+// buffers, where it is hashed in place); anything else (head, chunked framing, a sink that does not
+// lend) is read into one reused buffer and handed over to be copied.
 // Node's http client and fetch allocate fresh memory for every 64 KB read and copy it once more in the
-// parser; for a statement PDF of hundreds of MB that churn (page faults, GC) cost more than the hash.
+// parser; for a statement PDF of hundreds of MB that churn (page faults, GC) cost more than the hash,
+// and the copy this reader saves was the last thing keeping the download below curl's speed.
 // This is deliberately small: one request per connection (`Connection: close`), HTTP/1.1 framing by
 // Content-Length, chunked transfer coding, or end of connection. Everything else in the MX client
 // stays on ky.
@@ -62,6 +65,8 @@ type Framing = { kind: 'length'; remaining: number } | { kind: 'chunked' } | { k
 class Exchange {
   private socket: net.Socket | null = null;
   private readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  /** The sink's memory Node is reading into, if it is. */
+  private lent: Uint8Array | null = null;
   private head: Buffer[] = [];
   private headBytes = 0;
   private response: RawGetResponse | null = null;
@@ -86,7 +91,9 @@ class Exchange {
     if (!secure && url.protocol !== 'http:') return this.fail(new RawGetError('protocol', `unsupported URL scheme ${url.protocol}`));
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     const port = Number(url.port || (secure ? 443 : 80));
-    const onread = { buffer: this.readBuffer, callback: (n: number, buffer: Buffer) => this.onRead(buffer.subarray(0, n)) };
+    // Node asks for the buffer of each next read: the sink's own memory while a Content-Length body
+    // streams (no copy at all), this exchange's read buffer otherwise (head, chunked framing, errors).
+    const onread = { buffer: () => this.nextReadBuffer(), callback: (n: number, buffer: Uint8Array) => this.onSocketRead(n, buffer) };
     this.socket = secure
       ? // @types/node leaves `onread` out of tls.connect's options, though Node documents and honours it.
         tls.connect({ ...this.request.tls, host, port, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'], onread } as tls.ConnectionOptions)
@@ -109,6 +116,38 @@ class Exchange {
   }
 
   private readonly onAbort = () => this.fail(this.request.signal?.reason);
+
+  private nextReadBuffer(): Uint8Array {
+    this.lent = null;
+    const framing = this.framing;
+    if (!this.settled && this.sink.lend && this.response && this.response.status < 300 && framing.kind === 'length' && framing.remaining > 0) {
+      try {
+        return (this.lent = this.sink.lend());
+      } catch (error) {
+        // Failing here would destroy the socket inside Node's own read callback: do it right after.
+        queueMicrotask(() => this.fail(error));
+      }
+    }
+    return this.readBuffer;
+  }
+
+  private onSocketRead(n: number, buffer: Uint8Array): boolean {
+    if (buffer !== this.lent) return this.onRead(this.readBuffer.subarray(0, n));
+    if (this.settled) return false;
+    try {
+      const framing = this.framing as Extract<Framing, { kind: 'length' }>;
+      const take = Math.min(n, framing.remaining);
+      framing.remaining -= take;
+      this.response!.bytes += take;
+      const more = this.sink.filled!(take);
+      if (framing.remaining === 0) this.complete();
+      else if (!more) this.resumeWhenDrained();
+      return more || this.settled;
+    } catch (error) {
+      this.fail(error);
+      return false;
+    }
+  }
 
   /** Returns false to pause the socket until the sink has drained. */
   private onRead(data: Buffer): boolean {
@@ -166,13 +205,15 @@ class Exchange {
     } else if (framing.kind === 'close') {
       if (data.length) more = this.deliver(data);
     }
-    if (!more && !this.settled) {
-      this.sink.drained().then(
-        () => !this.settled && this.socket?.resume(),
-        (error: unknown) => this.fail(error),
-      );
-    }
+    if (!more && !this.settled) this.resumeWhenDrained();
     return more || this.settled;
+  }
+
+  private resumeWhenDrained(): void {
+    this.sink.drained().then(
+      () => !this.settled && this.socket?.resume(),
+      (error: unknown) => this.fail(error),
+    );
   }
 
   private deliver(piece: Buffer): boolean {

@@ -1,8 +1,9 @@
-// Pushes bytes into an open file through a SHA-256 hash. Each chunk is hashed and copied into one of a
-// few reusable 4 MB buffers the moment it arrives, so the producer may reuse its own memory straight
-// away (the PDF download reads every socket read into one buffer, like curl); full buffers go to disk
-// on the thread pool while the next one fills. Reusing the same few buffers matters on a VM:
-// allocating fresh memory for every chunk cost more in page faults than the hash did.
+// Pushes bytes into an open file through a SHA-256 hash, into a few reusable 4 MB buffers. A producer
+// either lends chunks (write(): each is hashed and copied at once, so it may reuse its memory straight
+// away) or reads straight into the writer's buffer (lend() then filled(): hashed in place, no copy;
+// the PDF download does this with every socket read). Full buffers go to disk on the thread pool
+// while the next one fills. Reusing the same few buffers matters on a VM: allocating fresh memory for
+// every chunk cost more in page faults than the hash did.
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import type { ByteSink } from './types';
@@ -15,6 +16,8 @@ export const BUFFER_BYTES = 4 * 1024 * 1024;
 // the host had taken back through free page reporting, each touch a host fault). 256 KB writes
 // measured steady; 1 MB writes did not. bench/download-statement.ts prints the system time per run.
 export const WRITE_SLICE_BYTES = 256 * 1024;
+/** lend() never offers less than this; a buffer with less room left goes to disk as it is. */
+export const MIN_LEND_BYTES = 64 * 1024;
 /** Buffers queued for disk before write() asks the producer to wait. */
 const QUEUED_BUFFERS = 2;
 // Flushing to disk as the data goes keeps the final fsync (before the rename) short: it otherwise
@@ -66,6 +69,27 @@ export class HashedFileWriter implements ByteSink {
       offset += n;
       if (this.#fill === current.length) this.#flush();
     }
+    return this.#queued < QUEUED_BUFFERS;
+  }
+
+  /** The unfilled rest of the current buffer, for the producer to read into (see ByteSink.lend). */
+  lend(): Buffer {
+    if (this.#failure) throw this.#failure;
+    if (this.#closed) throw new Error('write after the object was finished');
+    if (this.#current && this.#current.length - this.#fill < MIN_LEND_BYTES) this.#flush();
+    const current = (this.#current ??= this.#spare.pop() ?? Buffer.allocUnsafeSlow(BUFFER_BYTES));
+    return current.subarray(this.#fill);
+  }
+
+  /** Takes `bytes` the producer read into the start of the region lend() gave it. */
+  filled(bytes: number): boolean {
+    if (this.#failure) throw this.#failure;
+    const current = this.#current;
+    if (!current || bytes > current.length - this.#fill) throw new RangeError(`filled(${bytes}) without a lent region that large`);
+    this.#hash.update(current.subarray(this.#fill, this.#fill + bytes));
+    this.#bytes += bytes;
+    this.#fill += bytes;
+    if (this.#fill === current.length) this.#flush();
     return this.#queued < QUEUED_BUFFERS;
   }
 

@@ -76,6 +76,8 @@ async function createWriter(key: string, target: string, options: Omit<PutOption
     },
     write: (chunk) => writer.write(chunk),
     drained: () => writer.drained(),
+    lend: () => writer.lend(),
+    filled: (bytes) => writer.filled(bytes),
     async commit() {
       if (state !== 'open') throw new Error(`${key}: commit() called twice or after abort()`);
       state = 'committing';

@@ -32,6 +32,14 @@ export interface ByteSink {
   /** false: stop producing until drained() resolves (the bytes given were still taken). */
   write(chunk: Uint8Array): boolean;
   drained(): Promise<void>;
+  /**
+   * Optional, saves a copy of every byte: lends the sink's own memory (at least 64 KB) for the
+   * producer to read into. The producer then reports with filled() how many bytes it put at the start
+   * of the region and does not touch the region again; the next lend() or write() ends the loan.
+   */
+  lend?(): Uint8Array;
+  /** Takes `bytes` from the start of the lent region; the result means what write()'s does. */
+  filled?(bytes: number): boolean;
 }
 
 /** An object being written. Nothing is visible under its key until commit() succeeds. */

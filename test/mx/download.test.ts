@@ -40,19 +40,33 @@ async function rawServer(serve: Serve, secure?: { key: string; cert: string }): 
   return `${secure ? 'https' : 'http'}://127.0.0.1:${port}`;
 }
 
-/** A sink that keeps copies; `slow` makes it ask for a pause on every write and drain later. */
-function collector(slow = false) {
+/**
+ * A sink that keeps copies. `slow` makes it ask for a pause on every write and drain later; `lends`
+ * makes it lend its own memory (a small region, so a body takes many reads), as storage does.
+ */
+function collector(slow = false, lends = false) {
   const parts: Buffer[] = [];
   let pauses = 0;
-  const sink: ByteSink & { parts: Buffer[]; pauses: () => number } = {
+  let filledCalls = 0;
+  const region = Buffer.alloc(70_000);
+  const take = (data: Uint8Array) => {
+    parts.push(Buffer.from(data));
+    if (slow) pauses++;
+    return !slow;
+  };
+  const sink: ByteSink & { parts: Buffer[]; pauses: () => number; filledCalls: () => number } = {
     parts,
     pauses: () => pauses,
-    write(chunk) {
-      parts.push(Buffer.from(chunk));
-      if (slow) pauses++;
-      return !slow;
-    },
+    filledCalls: () => filledCalls,
+    write: take,
     drained: () => new Promise((r) => setTimeout(r, 2)),
+    ...(lends && {
+      lend: () => region.fill(0xee),
+      filled: (bytes: number) => {
+        filledCalls++;
+        return take(region.subarray(0, bytes));
+      },
+    }),
   };
   return sink;
 }
@@ -100,17 +114,77 @@ describe('statement PDF reader', () => {
     expect(Buffer.concat(sink.parts).toString()).toBe('until close');
   });
 
-  it('pauses the socket while the sink catches up, and loses nothing', async () => {
-    const body = Buffer.alloc(6 * 1024 * 1024);
-    for (let i = 0; i < body.length; i += 4) body.writeUInt32LE(i, i);
-    const url = await rawServer((socket) => {
-      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`);
-      socket.end(body);
+  describe.each([
+    ['a sink that copies', false],
+    ['a sink that lends its memory', true],
+  ])('into %s', (_, lends) => {
+    it('pauses the socket while the sink catches up, and loses nothing', async () => {
+      const body = Buffer.alloc(6 * 1024 * 1024);
+      for (let i = 0; i < body.length; i += 4) body.writeUInt32LE(i, i);
+      const url = await rawServer((socket) => {
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`);
+        socket.end(body);
+      });
+      const sink = collector(true, lends);
+      expect(await download(url, sink)).toEqual({ bytes: body.length, contentLength: body.length });
+      expect(sink.pauses()).toBeGreaterThan(1);
+      if (lends) expect(sink.filledCalls()).toBeGreaterThan(body.length / 70_000 - 1);
+      expect(createHash('sha256').update(Buffer.concat(sink.parts)).digest('hex')).toBe(createHash('sha256').update(body).digest('hex'));
     });
-    const sink = collector(true);
-    await download(url, sink);
-    expect(sink.pauses()).toBeGreaterThan(1);
-    expect(createHash('sha256').update(Buffer.concat(sink.parts)).digest('hex')).toBe(createHash('sha256').update(body).digest('hex'));
+
+    it('takes exactly Content-Length bytes when the server sends more', async () => {
+      const url = await rawServer((socket) => {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n');
+        setTimeout(() => socket.end(Buffer.alloc(100_050, 'p')), 20);
+      });
+      const sink = collector(false, lends);
+      expect(await download(url, sink)).toEqual({ bytes: 100_000, contentLength: 100_000 });
+      expect(Buffer.concat(sink.parts).equals(Buffer.alloc(100_000, 'p'))).toBe(true);
+    });
+
+    it('a connection cut mid-body is a retryable network error saying how far it got', async () => {
+      const url = await rawServer((socket) => {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n');
+        setTimeout(() => socket.write(Buffer.alloc(400)), 20);
+        setTimeout(() => socket.destroy(), 60);
+      });
+      const sink = collector(false, lends);
+      const error = await failureOf(download(url, sink));
+      expect(error).toBeInstanceOf(MxRetryableError);
+      expect(error).toMatchObject({ type: 'MxNetworkError' });
+      expect((error as Error).message).toContain('download interrupted: connection closed after 400 of 1000 body bytes');
+      expect(Buffer.concat(sink.parts).length).toBe(400);
+    });
+
+    it('passes the sink\'s own error through and closes the connection', async () => {
+      let closed = false;
+      const url = await rawServer((socket) => {
+        socket.on('close', () => (closed = true));
+        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n');
+        setTimeout(() => socket.write(Buffer.alloc(1000)), 20);
+      });
+      const diskFull = new Error('ENOSPC: no space left on device');
+      const failing: ByteSink = lends
+        ? { write: () => true, drained: async () => undefined, lend: () => Buffer.alloc(65_536), filled: () => { throw diskFull; } }
+        : { write: () => { throw diskFull; }, drained: async () => undefined };
+      expect(await failureOf(download(url, failing))).toBe(diskFull);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(closed).toBe(true);
+    });
+  });
+
+  it('fails with the sink\'s error when it cannot lend memory, and closes the connection', async () => {
+    let closed = false;
+    const url = await rawServer((socket) => {
+      socket.on('close', () => (closed = true));
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n');
+      setTimeout(() => socket.write(Buffer.alloc(1000)), 20);
+    });
+    const diskFull = new Error('ENOSPC: no space left on device');
+    const failing: ByteSink = { write: () => true, drained: async () => undefined, lend: () => { throw diskFull; }, filled: () => true };
+    expect(await failureOf(download(url, failing))).toBe(diskFull);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(closed).toBe(true);
   });
 
   it('maps MX error statuses to the same typed errors as the JSON calls, with MX\'s message', async () => {
@@ -128,18 +202,6 @@ describe('statement PDF reader', () => {
     expect(await failureOf(download(url, collector()))).toMatchObject({ type: 'MxRateLimited', nextRetryDelayMs: 7000 });
     next = answer('503 Service Unavailable');
     expect(await failureOf(download(url, collector()))).toMatchObject({ type: 'MxServerError', retryable: true });
-  });
-
-  it('a connection cut mid-body is a retryable network error saying how far it got', async () => {
-    const url = await rawServer((socket) => {
-      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n');
-      socket.write(Buffer.alloc(400));
-      setTimeout(() => socket.destroy(), 20);
-    });
-    const error = await failureOf(download(url, collector()));
-    expect(error).toBeInstanceOf(MxRetryableError);
-    expect(error).toMatchObject({ type: 'MxNetworkError' });
-    expect((error as Error).message).toContain('download interrupted: connection closed after 400 of 1000 body bytes');
   });
 
   it('silence before the head is a timeout; silence inside the body is a network error', async () => {
@@ -169,12 +231,7 @@ describe('statement PDF reader', () => {
     expect(closed).toBe(true);
   });
 
-  it('passes a failing sink\'s own error through, and refuses garbage as a retryable bad response', async () => {
-    const url = await rawServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc'));
-    const diskFull = new Error('ENOSPC: no space left on device');
-    const failing: ByteSink = { write: () => { throw diskFull; }, drained: async () => undefined };
-    expect(await failureOf(download(url, failing))).toBe(diskFull);
-
+  it('refuses garbage as a retryable bad response', async () => {
     const garbage = await rawServer((socket) => socket.end('SSH-2.0-OpenSSH\r\n\r\n'));
     const error = await failureOf(download(garbage, collector()));
     expect(error).toMatchObject({ type: 'MxNetworkError' });
@@ -203,6 +260,16 @@ describe('statement PDF reader', () => {
       const response = await rawGet({ url: new URL('/x.pdf', url), headers: {}, timeoutMs: 2000, tls: { ca: cert } }, sink);
       expect(response).toMatchObject({ status: 200, bytes: 5 });
       expect(Buffer.concat(sink.parts).toString()).toBe('secur');
+
+      const big = Buffer.alloc(300_000, 's');
+      const bigUrl = await rawServer((socket) => {
+        socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${big.length}\r\n\r\n`);
+        setTimeout(() => socket.end(big), 20);
+      }, { key, cert });
+      const lending = collector(false, true);
+      expect(await rawGet({ url: new URL('/x.pdf', bigUrl), headers: {}, timeoutMs: 2000, tls: { ca: cert } }, lending)).toMatchObject({ status: 200, bytes: big.length });
+      expect(Buffer.concat(lending.parts).equals(big)).toBe(true);
+      expect(lending.filledCalls()).toBeGreaterThan(0);
 
       const untrusted = await failureOf(rawGet({ url: new URL('/x.pdf', url), headers: {}, timeoutMs: 2000 }, collector()));
       expect(untrusted).toBeInstanceOf(RawGetError);

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { BUFFER_BYTES, WRITE_SLICE_BYTES } from '../../src/storage/file-writer';
+import { BUFFER_BYTES, MIN_LEND_BYTES, WRITE_SLICE_BYTES } from '../../src/storage/file-writer';
 import { createLocalStorage } from '../../src/storage/local';
 import { HashMismatchError, InvalidStorageKeyError } from '../../src/storage/errors';
 import type { Storage } from '../../src/storage/types';
@@ -32,7 +32,7 @@ describe('put', () => {
     const stored = await storage.put('runs/r1/file.bin', Readable.from(chunks));
     const whole = Buffer.concat(chunks);
     expect(stored).toEqual({ key: 'runs/r1/file.bin', bytes: whole.length, sha256: sha(whole) });
-    expect(await readFile(join(root, 'runs/r1/file.bin'))).toEqual(whole);
+    expect((await readFile(join(root, 'runs/r1/file.bin'))).equals(whole)).toBe(true);
     expect(await storage.stat('runs/r1/file.bin')).toMatchObject({ bytes: whole.length });
     expect(await storage.exists('runs/r1/file.bin')).toBe(true);
     expect(await storage.sha256('runs/r1/file.bin')).toBe(sha(whole));
@@ -148,6 +148,34 @@ describe('create (pushed writes)', () => {
     const stored = await writer.commit();
     expect(stored).toEqual({ key: 'slices.bin', bytes: data.length, sha256: sha(data) });
     expect((await readFile(join(root, 'slices.bin'))).equals(data)).toBe(true);
+  });
+
+  it('lets the producer read straight into its memory, mixed with copied writes, and keeps every byte in order', async () => {
+    const data = randomBytes(3 * BUFFER_BYTES + 54_321);
+    const writer = await storage.create('lent-memory.bin');
+    let offset = 0;
+    let turn = 0;
+    while (offset < data.length) {
+      let more: boolean;
+      if (turn++ % 5 === 4) {
+        more = writer.write(data.subarray(offset, offset + 10_007));
+        offset += Math.min(10_007, data.length - offset);
+      } else {
+        const region = writer.lend!();
+        expect(region.length).toBeGreaterThanOrEqual(MIN_LEND_BYTES);
+        // Like a socket read: fills some of what it was offered, never more.
+        const n = Math.min(region.length, 200_000 + (turn % 7) * 50_000, data.length - offset);
+        region.set(data.subarray(offset, offset + n));
+        more = writer.filled!(n);
+        offset += n;
+      }
+      if (!more) await writer.drained();
+    }
+    expect(() => writer.filled!(writer.lend!().length + 1)).toThrow(RangeError);
+    const stored = await writer.commit();
+    expect(stored).toEqual({ key: 'lent-memory.bin', bytes: data.length, sha256: sha(data) });
+    expect((await readFile(join(root, 'lent-memory.bin'))).equals(data)).toBe(true);
+    expect(() => writer.lend!()).toThrow(/finished/);
   });
 
   it('shows nothing under the key until commit, and nothing at all after abort', async () => {
