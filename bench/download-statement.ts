@@ -1,8 +1,8 @@
 // Downloads one large statement PDF through the downloadStatement activity (in a MockActivityEnvironment,
 // as a worker would run it: streamed, hashed, verified, published atomically) and prints this process's
-// peak RSS growth (target < 64 MB) and its throughput against curl writing the same URL to disk: the
-// best of each over the rounds (the least disturbed run of each; this 2-core VM is noisy), and the
-// median of the round-by-round ratios.
+// peak RSS growth (target < 64 MB) and its throughput against curl writing the same URL to disk (target
+// >= 0.8), judged on the median of the round-by-round ratios; the best of each over the rounds (the
+// least disturbed run of each; this 2-core VM is noisy) is printed beside it.
 // The sandbox runs in a child process so its memory is not counted here.
 // Run: npx tsx bench/download-statement.ts [megabytes] [rounds]
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -77,10 +77,11 @@ async function main(): Promise<void> {
     console.log(`statement             ${megabytes} MB, verified against content_hash, ${rounds} round(s), best of each`);
     console.log(`curl to disk          ${rate(bestCurl)} MB/s`);
     console.log(`downloadStatement     ${rate(bestOurs)} MB/s`);
-    console.log(`throughput ratio      ${ratio.toFixed(2)} of curl, best against best (target >= ${TARGET_RATIO}): ${ratio >= TARGET_RATIO ? 'OK' : 'BELOW TARGET'}`);
-    console.log(`  round by round      median ${medianRatio.toFixed(2)} (${pairedRatios.map((r) => r.toFixed(2)).join(', ')}); curl does not fsync, the activity must before it publishes`);
+    console.log(`throughput ratio      ${medianRatio.toFixed(2)} of curl, median of the rounds (target >= ${TARGET_RATIO}): ${medianRatio >= TARGET_RATIO ? 'OK' : 'BELOW TARGET'}`);
+    console.log(`  rounds              ${pairedRatios.map((r) => r.toFixed(2)).join(', ')}; best against best ${ratio.toFixed(2)}`);
+    console.log(`  note                curl does not fsync; the activity must before it publishes`);
     console.log(`peak RSS growth       ${peakGrowth.toFixed(1)} MB (target < ${TARGET_RSS_MB} MB): ${peakGrowth < TARGET_RSS_MB ? 'OK' : 'OVER TARGET'}`);
-    if (ratio < TARGET_RATIO || peakGrowth >= TARGET_RSS_MB) process.exitCode = 1;
+    if (medianRatio < TARGET_RATIO || peakGrowth >= TARGET_RSS_MB) process.exitCode = 1;
   } finally {
     sandbox.kill('SIGTERM');
     await rm(dir, { recursive: true, force: true });
