@@ -27,6 +27,11 @@ const schema = z
     SUPPORT_WEB_PORT: port.default(8088),
     SUPPORT_WEB_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     CODEC_PORT: port.default(8234),
+    CODEC_HOST: z.string().min(1).default('127.0.0.1'),
+    CODEC_CORS_ORIGINS: z
+      .string()
+      .regex(/^https?:\/\/[^\s,]+(,https?:\/\/[^\s,]+)*$/, 'must be comma-separated http(s) origins, e.g. http://localhost:8080')
+      .optional(),
     PAYLOAD_CODEC_KEY: z
       .string()
       .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
@@ -46,6 +51,9 @@ const schema = z
       }
     }
   });
+
+/** Every variable loadConfig reads (Temporal's own TEMPORAL_ADDRESS etc. are read by @temporalio/envconfig). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
 
 /** Sandbox credentials used when MX_BASE_URL is not set. Not secret: the sandbox runs on loopback. */
 export const SANDBOX_CLIENT_ID = 'sandbox-client';
@@ -76,7 +84,15 @@ export interface Config {
   };
   supportWeb: { host: string; port: number; token: string | undefined };
   /** previousKeys: retired keys that still decrypt old histories after a rotation. */
-  codec: { port: number; key: string | undefined; previousKeys?: string[] };
+  codec: {
+    port: number;
+    /** Where `npm run codec` listens; `npm start` keeps its codec server on loopback. */
+    host?: string;
+    /** Browser origins (Web UIs) that `npm run codec` lets call it. */
+    corsOrigins?: string[];
+    key: string | undefined;
+    previousKeys?: string[];
+  };
   workerShutdownGraceMs: number;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
@@ -118,6 +134,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     supportWeb: { host: e.SUPPORT_WEB_HOST, port: e.SUPPORT_WEB_PORT, token: e.SUPPORT_WEB_TOKEN },
     codec: {
       port: e.CODEC_PORT,
+      host: e.CODEC_HOST,
+      corsOrigins: e.CODEC_CORS_ORIGINS?.split(','),
       key: e.PAYLOAD_CODEC_KEY,
       previousKeys: e.PAYLOAD_CODEC_PREVIOUS_KEYS?.split(',') ?? [],
     },

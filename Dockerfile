@@ -1,0 +1,25 @@
+# One image for the project's long-running processes (worker, MX sandbox, support page, codec server):
+# the same code, a different npm script per docker-compose.yml service. Debian, not Alpine: Temporal's
+# native core bridge does not load on musl.
+FROM node:20-bookworm-slim
+
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts skips the postinstall that fetches a Temporal CLI for `npm start`: in compose the
+# server is its own service. No dev dependencies in the image. `npm install` keeps the locked versions;
+# `npm ci` refuses this lock file: @swc/core 1.16.22 (under @temporalio/worker) lists platform packages
+# (darwin, win32, ...) that the registry it was locked against does not serve, so the lock lacks them.
+RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+COPY tsconfig.json ./
+COPY src ./src
+COPY workflows ./workflows
+COPY activities ./activities
+# The workflow bundle is built once here, not by every worker at start.
+RUN npm run build:workflow
+
+# Exports, PDFs and the payload codec key live on a volume the services share (see docker-compose.yml).
+RUN mkdir -p /data/storage && chown -R node:node /data
+ENV NODE_ENV=production DATA_DIR=/data STORAGE_DIR=/data/storage
+USER node
+CMD ["npm", "run", "worker"]

@@ -1,0 +1,143 @@
+// docker-compose.yml and the Dockerfile cannot run here (no Docker engine), so this checks what can be
+// checked without one: that they agree with the code (npm scripts, configuration variables, ports,
+// search attributes, shutdown grace), and it runs the namespace setup script for real against the
+// test's Temporal server with the same CLI the admin-tools image carries.
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { accessSync, constants, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
+import proto from '@temporalio/proto';
+import { requireTemporalCli } from '../../scripts/temporal-cli.mjs';
+import { CONFIG_VARIABLES, loadConfig } from '../../src/config';
+import { SEARCH_ATTRIBUTES } from '../../workflows/messages';
+import { connectToTestServer, uniqueName } from '../helpers/temporal';
+
+interface Service {
+  build?: string;
+  image?: string;
+  command?: string[];
+  entrypoint?: string[];
+  environment?: Record<string, string | number>;
+  ports?: string[];
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  stop_grace_period?: string;
+}
+
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const services = compose.services;
+const appServices = Object.entries(services).filter(([, s]) => s.build === '.');
+const packageJson = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string>; engines: { node: string } };
+const dockerfile = readFileSync('Dockerfile', 'utf8');
+
+/** What `docker compose` makes of `${VAR:-default}` and `${VAR:?message}` when VAR is not set. */
+function interpolate(value: string | number): string {
+  return String(value).replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_, name: string, fallback?: string) => fallback ?? `set-by-operator-${name}-0123456789`);
+}
+const environmentOf = (service: Service) => Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(v)]));
+const publishedPort = (service: Service, containerPort: number) =>
+  service.ports?.map((p) => p.split(':')).find((parts) => Number(parts.at(-1)) === containerPort)?.at(-2);
+
+describe('docker-compose.yml', () => {
+  it('runs the worker, sandbox, support page and codec server from this project\'s image, each with an npm script that exists', () => {
+    expect(appServices.map(([name]) => name).sort()).toEqual(['codec', 'sandbox', 'support', 'worker']);
+    for (const [name, service] of appServices) {
+      expect(service.command?.slice(0, 2), name).toEqual(['npm', 'run']);
+      expect(packageJson.scripts, name).toHaveProperty([service.command![2]!]);
+      expect(service.volumes, name).toContain('app-data:/data');
+    }
+  });
+
+  it('gives each of them only variables the code reads, with values the configuration accepts', () => {
+    const temporalVariables = ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE'];
+    for (const [name, service] of appServices) {
+      const env = environmentOf(service);
+      for (const variable of Object.keys(env)) expect([...CONFIG_VARIABLES, ...temporalVariables], `${name}: ${variable}`).toContain(variable);
+      expect(() => loadConfig(env), name).not.toThrow();
+    }
+  });
+
+  it('wires the worker to the sandbox and the Web UI to the codec server', () => {
+    const worker = loadConfig(environmentOf(services.worker!));
+    const sandbox = loadConfig(environmentOf(services.sandbox!));
+    expect(worker.mx.baseUrl).toBeUndefined();
+    expect(worker.sandbox).toMatchObject({ host: 'sandbox', port: sandbox.sandbox.port });
+    expect([worker.mx.clientId, worker.mx.apiKey]).toEqual([sandbox.mx.clientId, sandbox.mx.apiKey]);
+    expect(environmentOf(services.worker!).TEMPORAL_ADDRESS).toBe('temporal:7233');
+
+    const ui = environmentOf(services['temporal-ui']!);
+    const codec = loadConfig(environmentOf(services.codec!)).codec;
+    const endpoint = new URL(ui.TEMPORAL_CODEC_ENDPOINT!);
+    expect(publishedPort(services.codec!, codec.port)).toBe(endpoint.port);
+    const uiOrigin = `http://localhost:${publishedPort(services['temporal-ui']!, 8080)}`;
+    expect(codec.corsOrigins).toContain(uiOrigin);
+    expect(codec.host).toBe('0.0.0.0');
+    // The codec server decrypts for whoever reaches it, the support page signs people in: host loopback only.
+    for (const name of ['codec', 'support', 'temporal-ui']) {
+      for (const port of services[name]!.ports ?? []) expect(port, name).toMatch(/^127\.0\.0\.1:/);
+    }
+  });
+
+  it('stops a worker only after its activities had their grace time', () => {
+    const graceMs = loadConfig(environmentOf(services.worker!)).workerShutdownGraceMs;
+    const stopSeconds = Number(/^(\d+)s$/.exec(services.worker!.stop_grace_period ?? '')?.[1]);
+    expect(stopSeconds * 1000).toBeGreaterThan(graceMs);
+  });
+
+  it('starts workers and the support page only once the namespace and search attributes exist', () => {
+    for (const name of ['worker', 'support']) {
+      expect(services[name]!.depends_on?.['temporal-setup'], name).toEqual({ condition: 'service_completed_successfully' });
+    }
+  });
+
+  it('pins every image and mounts scripts that exist and can run', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (service.build) continue;
+      expect(service.image, name).toMatch(/^[\w./-]+:\$\{\w+:-[\w.]+\}$/);
+      expect(interpolate(service.image!), name).not.toMatch(/:latest$/);
+      for (const volume of service.volumes ?? []) {
+        const source = volume.split(':')[0]!;
+        if (source.startsWith('./')) accessSync(source, constants.R_OK);
+      }
+      const script = [...(service.entrypoint ?? []), ...(service.command ?? [])].find((part) => part.startsWith('/deploy/'));
+      if (script) accessSync(script.replace('/deploy/', 'deploy/temporal/'), constants.X_OK);
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  it('builds on a glibc Node that package.json allows, with the code the worker loads', () => {
+    const from = /^FROM node:(\d+)-([\w-]+)$/m.exec(dockerfile);
+    expect(from?.[2]).not.toMatch(/alpine/);
+    expect(Number(from?.[1])).toBe(Number(/^>=(\d+)/.exec(packageJson.engines.node)?.[1]));
+    for (const dir of ['src', 'workflows', 'activities']) expect(dockerfile).toContain(`COPY ${dir} ./${dir}`);
+    expect(dockerfile).toMatch(/RUN npm run build:workflow/);
+    expect(dockerfile).toMatch(/^USER node$/m);
+  });
+});
+
+describe('deploy/temporal/setup-namespace.sh', () => {
+  it('creates the namespace and exactly the guides\' search attributes, and is safe to run again', async () => {
+    const script = readFileSync('deploy/temporal/setup-namespace.sh', 'utf8');
+    const listed = [...script.matchAll(/^\s+(Mx\w+):(\w+)/gm)].map(([, name, type]) => `${name}:${type!.toUpperCase()}`);
+    expect(listed.sort()).toEqual(SEARCH_ATTRIBUTES.map((key) => `${key.name}:${key.type}`).sort());
+
+    const temporal = await connectToTestServer();
+    try {
+      const namespace = uniqueName('compose-setup');
+      const env = { ...process.env, PATH: `${dirname(requireTemporalCli())}:${process.env.PATH}`, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: namespace };
+      const run = () => promisify(execFile)('sh', ['deploy/temporal/setup-namespace.sh'], { env, timeout: 60_000 });
+      expect((await run()).stdout).toContain(`Namespace ${namespace} is ready`);
+      expect((await run()).stdout).toContain(`Namespace ${namespace} is ready`);
+
+      const { customAttributes } = await temporal.client.connection.operatorService.listSearchAttributes({ namespace });
+      const { IndexedValueType } = proto.temporal.api.enums.v1;
+      const expected = { KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL } as Record<string, number>;
+      for (const key of SEARCH_ATTRIBUTES) expect(customAttributes?.[key.name], key.name).toBe(expected[key.type]);
+    } finally {
+      await temporal.close();
+    }
+  });
+});
