@@ -72,4 +72,24 @@ describe('fetchStatements specifics', () => {
       await slow.close();
     }
   });
+
+  it('answers MX\'s 409 to the statements-job start by waiting, then starting it again', { timeout: 60_000 }, async () => {
+    const slow = await startGuideEnv({ jobDurationMs: 3_000 });
+    try {
+      // The first start fails (503) and its retry comes a second later; in that second an aggregation
+      // starts on the member, so the retry meets MX's 409 "another job is running".
+      slow.sandbox.setFaults({ serverError: { next: 1, match: '/fetch_statements' } });
+      const handle = await slow.start('fetchStatements', { userId: `conflict-${Date.now()}` });
+      const starting = await waitForProgress(handle, (p) => p.memberGuid !== null && p.step === 'STARTING_JOB', 20_000, 20);
+      await slow.sandboxPost(`/users/${starting.userGuid}/members/${starting.memberGuid}/aggregate`);
+      const waiting = await waitForProgress(handle, (p) => /MX 409/.test(p.waitingFor), 20_000, 20);
+      expect(waiting.lastError).toMatch(/409/);
+      const manifest = await resultOf(handle);
+      expect(manifest.attempts.jobStarts).toBe(1);
+      expect(manifest.statements!.count).toBeGreaterThan(0);
+      await checkFiles(slow, manifest);
+    } finally {
+      await slow.close();
+    }
+  });
 });
