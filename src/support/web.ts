@@ -9,7 +9,7 @@ import { getRun, listWaitingRuns, requireWaiting, sendAnswers, type AnswerOutcom
 import { AnswerFormError, readAnswerForm } from './web/answer-form';
 import { CONTENT_SECURITY_POLICY, REFRESH_SCRIPT, STYLESHEET } from './web/assets';
 import { errorPage, loginPage, queuePage, runPage, signedInPage, type PageContext } from './web/pages';
-import { randomToken, resolveToken, sameSecret, SESSION_COOKIE, type Session, SessionStore } from './web/sessions';
+import { randomToken, resolveToken, sameSecret, SESSION_COOKIE, type Session, SessionStore, SignInLimiter } from './web/sessions';
 
 export interface SupportWebOptions {
   client: Client;
@@ -18,6 +18,8 @@ export interface SupportWebOptions {
   port: number;
   /** SUPPORT_WEB_TOKEN; when undefined on loopback, one is generated (see `loginUrl`). */
   token: string | undefined;
+  /** Wrong tokens one address may send within the window before it must wait (default 5 per minute). */
+  signInLimit?: { failures: number; windowMs: number };
 }
 
 export interface SupportWeb {
@@ -41,6 +43,7 @@ const RESULTS_KEPT_PER_SESSION = 20;
 export async function startSupportWeb(options: SupportWebOptions): Promise<SupportWeb> {
   const { token, generated } = resolveToken(options.host, options.token);
   const sessions = new SessionStore();
+  const limiter = new SignInLimiter(options.signInLimit?.failures, options.signInLimit?.windowMs);
   const results = new Map<string, Map<string, AnswerOutcome>>();
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   await app.register(fastifyCookie);
@@ -75,8 +78,19 @@ export async function startSupportWeb(options: SupportWebOptions): Promise<Suppo
     }
     return session;
   };
-  const signIn = (reply: FastifyReply, given: unknown) => {
-    if (!sameSecret(given, token)) return send(reply, 401, loginPage('That token is not valid.'));
+  const signIn = (request: FastifyRequest, reply: FastifyReply, given: unknown) => {
+    // Guessing the token is what the limit stops: a locked-out address is refused before its token is looked at.
+    const waitMs = limiter.blockedFor(request.ip);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      reply.header('Retry-After', String(seconds));
+      return send(reply, 429, loginPage(`Too many wrong tokens from your address. Try again in ${seconds} s.`));
+    }
+    if (!sameSecret(given, token)) {
+      limiter.failed(request.ip);
+      return send(reply, 401, loginPage('That token is not valid.'));
+    }
+    limiter.succeeded(request.ip);
     const session = sessions.create();
     reply.setCookie(cookieName, session.id, { httpOnly: true, sameSite: 'strict', path: '/' });
     return send(reply, 200, signedInPage());
@@ -87,9 +101,9 @@ export async function startSupportWeb(options: SupportWebOptions): Promise<Suppo
 
   app.get('/login', (request, reply) => {
     const given = (request.query as Record<string, unknown>).token;
-    return given === undefined ? send(reply, 200, loginPage(null)) : signIn(reply, given);
+    return given === undefined ? send(reply, 200, loginPage(null)) : signIn(request, reply, given);
   });
-  app.post('/login', (request, reply) => signIn(reply, (request.body as Record<string, unknown> | undefined)?.token));
+  app.post('/login', (request, reply) => signIn(request, reply, (request.body as Record<string, unknown> | undefined)?.token));
   app.post('/logout', (request, reply) => {
     const session = checkPost(request, reply);
     if (!session) return reply;

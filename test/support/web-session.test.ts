@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AnswerFormError, readAnswerForm } from '../../src/support/web/answer-form';
-import { isLoopbackHost, resolveToken, sameSecret, SessionStore } from '../../src/support/web/sessions';
+import { isLoopbackHost, resolveToken, sameSecret, SessionStore, SignInLimiter } from '../../src/support/web/sessions';
 
 describe('sign-in token', () => {
   it('uses the configured token, generates one on loopback, and refuses to run publicly without one', () => {
@@ -40,6 +40,34 @@ describe('sessions', () => {
     expect(store.find(b.id, 2_000)).toBeNull();
     expect(store.find(undefined)).toBeNull();
     expect(store.find('made-up')).toBeNull();
+  });
+});
+
+describe('sign-in limit', () => {
+  it('blocks an address after too many wrong tokens until its window ends, and forgets it after a right one', () => {
+    const limiter = new SignInLimiter(3, 60_000);
+    for (let i = 0; i < 3; i++) {
+      expect(limiter.blockedFor('10.0.0.1', 1_000)).toBe(0);
+      limiter.failed('10.0.0.1', 1_000 + i);
+    }
+    expect(limiter.blockedFor('10.0.0.1', 11_000)).toBe(50_000);
+    expect(limiter.blockedFor('10.0.0.2', 11_000)).toBe(0);
+    expect(limiter.blockedFor('10.0.0.1', 61_000)).toBe(0);
+
+    limiter.failed('10.0.0.3', 0);
+    limiter.failed('10.0.0.3', 0);
+    limiter.succeeded('10.0.0.3');
+    limiter.failed('10.0.0.3', 0);
+    limiter.failed('10.0.0.3', 0);
+    expect(limiter.blockedFor('10.0.0.3', 0)).toBe(0);
+  });
+
+  it('tracks a bounded number of addresses, dropping the oldest', () => {
+    const limiter = new SignInLimiter(1, 60_000, 2);
+    limiter.failed('a', 0);
+    limiter.failed('b', 0);
+    limiter.failed('c', 0);
+    expect([limiter.blockedFor('a', 1), limiter.blockedFor('b', 1), limiter.blockedFor('c', 1)]).toEqual([0, 59_999, 59_999]);
   });
 });
 

@@ -64,3 +64,48 @@ export class SessionStore {
     for (const [id, session] of this.sessions) if (session.expiresAt <= now) this.sessions.delete(id);
   }
 }
+
+/**
+ * Failed sign-ins per client address: after `failures` wrong tokens within `windowMs`, that address may
+ * not try again (not even with the right token) until the window that began with its first failure
+ * ends. A right token clears the count. Addresses are forgotten when their window ends; at most
+ * `maxAddresses` are tracked, the oldest dropped first, so a flood of addresses cannot grow memory.
+ */
+export class SignInLimiter {
+  readonly #attempts = new Map<string, { failures: number; windowEndsAt: number }>();
+
+  constructor(
+    private readonly failures = 5,
+    private readonly windowMs = 60_000,
+    private readonly maxAddresses = 10_000,
+  ) {}
+
+  /** Milliseconds this address must wait before it may try, or 0. */
+  blockedFor(address: string, now = Date.now()): number {
+    const entry = this.#current(address, now);
+    return entry && entry.failures >= this.failures ? entry.windowEndsAt - now : 0;
+  }
+
+  failed(address: string, now = Date.now()): void {
+    const entry = this.#current(address, now);
+    if (entry) {
+      entry.failures += 1;
+      return;
+    }
+    if (this.#attempts.size >= this.maxAddresses) this.#attempts.delete(this.#attempts.keys().next().value!);
+    this.#attempts.set(address, { failures: 1, windowEndsAt: now + this.windowMs });
+  }
+
+  succeeded(address: string): void {
+    this.#attempts.delete(address);
+  }
+
+  #current(address: string, now: number) {
+    const entry = this.#attempts.get(address);
+    if (entry && entry.windowEndsAt <= now) {
+      this.#attempts.delete(address);
+      return undefined;
+    }
+    return entry;
+  }
+}
