@@ -76,6 +76,21 @@ const download = (url: string, into: ByteSink, options: { signal?: AbortSignal; 
   client(url, options.timeoutMs).downloadStatementPdf('U', 'M', 'STA-1', { into, signal: options.signal });
 const failureOf = (promise: Promise<unknown>) => promise.then(() => expect.fail('should have failed'), (e: unknown) => e);
 
+const diskFull = new Error('ENOSPC: no space left on device');
+
+/** A 3000-byte body of which 1000 bytes come after the head: the download fails with `diskFull`, the server sees the close. */
+async function expectSinkFailureClosesConnection(failing: ByteSink): Promise<void> {
+  let closed = false;
+  const url = await rawServer((socket) => {
+    socket.on('close', () => (closed = true));
+    socket.write('HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n');
+    setTimeout(() => socket.write(Buffer.alloc(1000)), 20);
+  });
+  expect(await failureOf(download(url, failing))).toBe(diskFull);
+  await new Promise((r) => setTimeout(r, 50));
+  expect(closed).toBe(true);
+}
+
 describe('statement PDF reader', () => {
   it('sends auth and the PDF Accept header, and takes a Content-Length body', async () => {
     let request = '';
@@ -157,34 +172,15 @@ describe('statement PDF reader', () => {
     });
 
     it('passes the sink\'s own error through and closes the connection', async () => {
-      let closed = false;
-      const url = await rawServer((socket) => {
-        socket.on('close', () => (closed = true));
-        socket.write('HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n');
-        setTimeout(() => socket.write(Buffer.alloc(1000)), 20);
-      });
-      const diskFull = new Error('ENOSPC: no space left on device');
       const failing: ByteSink = lends
         ? { write: () => true, drained: async () => undefined, lend: () => Buffer.alloc(65_536), filled: () => { throw diskFull; } }
         : { write: () => { throw diskFull; }, drained: async () => undefined };
-      expect(await failureOf(download(url, failing))).toBe(diskFull);
-      await new Promise((r) => setTimeout(r, 50));
-      expect(closed).toBe(true);
+      await expectSinkFailureClosesConnection(failing);
     });
   });
 
   it('fails with the sink\'s error when it cannot lend memory, and closes the connection', async () => {
-    let closed = false;
-    const url = await rawServer((socket) => {
-      socket.on('close', () => (closed = true));
-      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 3000\r\n\r\n');
-      setTimeout(() => socket.write(Buffer.alloc(1000)), 20);
-    });
-    const diskFull = new Error('ENOSPC: no space left on device');
-    const failing: ByteSink = { write: () => true, drained: async () => undefined, lend: () => { throw diskFull; }, filled: () => true };
-    expect(await failureOf(download(url, failing))).toBe(diskFull);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(closed).toBe(true);
+    await expectSinkFailureClosesConnection({ write: () => true, drained: async () => undefined, lend: () => { throw diskFull; }, filled: () => true });
   });
 
   it('maps MX error statuses to the same typed errors as the JSON calls, with MX\'s message', async () => {
