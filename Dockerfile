@@ -6,10 +6,8 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts skips the postinstall that fetches a Temporal CLI for `npm start`: in compose the
-# server is its own service. No dev dependencies in the image. `npm install` keeps the locked versions;
-# `npm ci` refuses this lock file: @swc/core 1.16.22 (under @temporalio/worker) lists platform packages
-# (darwin, win32, ...) that the registry it was locked against does not serve, so the lock lacks them.
-RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# server is its own service. No dev dependencies in the image; `npm ci` installs exactly the lock file.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 COPY tsconfig.json ./
 COPY src ./src

@@ -1,16 +1,17 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- wire JSON: the assertions and the OpenAPI validator check its shape */
-// Validates sandbox responses against MX's own OpenAPI document (/work/shared/mx/v20111101.yml) with Ajv:
+// Validates sandbox responses against MX's own OpenAPI document (src/mx/openapi/v20111101.yml, vendored) with Ajv:
 // the document is loaded as is, OpenAPI 3.0's `nullable` becomes JSON Schema's null type, and `$ref`s
 // resolve against the document. Only the spec errata listed below are patched.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import type { Exchange } from './client';
 
-export const SPEC_PATH = process.env.MX_OPENAPI_PATH ?? '/work/shared/mx/v20111101.yml';
+export const SPEC_PATH = fileURLToPath(new URL('../../../src/mx/openapi/v20111101.yml', import.meta.url));
 
 /**
- * Known errors in the v20111101 document (mx/NOTES.md §9.13): MX sends the job guid as a string and the
+ * Known errors in the v20111101 document (MX sends them that way; see src/mx/openapi/README.md): MX sends the job guid as a string and the
  * detail text as null, while the document types both as boolean.
  */
 const ERRATA: Record<string, Record<string, unknown>> = {
