@@ -1,13 +1,26 @@
 // Guide steps "List the available statements" and "Download a statement PDF". The PDF is pushed from
 // the socket straight into storage, hashed on the way; it is published only when the hash matches MX's
-// content_hash, and skipped when storage already holds exactly that content.
+// content_hash, and skipped when storage already holds exactly that content. A download that was cut
+// (connection lost, worker killed) resumes on the retry from the bytes already on disk, with Range.
+import { MxError } from '../src/mx/errors';
+import { RangeNotHonouredError } from '../src/mx/content-range';
 import type { ActivityDeps } from './deps';
-import { cancellation, heartbeater } from './context';
+import { cancellation, cancelledByWorkflow, heartbeater, previousHeartbeat } from './context';
 import { invalidInput } from './failures';
 import { toStatementInfo } from './mappers';
 import type { Activities, DownloadStatementInput, StatementInfo } from './types';
 
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+
+/** Heartbeat details of a download; a retry resumes from `durableBytes` (fsynced, so they survive a crash). */
+export interface DownloadProgress {
+  bytes: number;
+  durableBytes: number;
+  /** The PDF's size, once MX has answered. */
+  total: number | null;
+  /** Where this attempt's body started: 0, or the bytes an earlier attempt left. */
+  resumedFrom: number;
+}
 
 export function statementActivities({ mx, storage, clock }: ActivityDeps): Pick<Activities, 'listStatements' | 'downloadStatement'> {
   return {
@@ -31,24 +44,51 @@ export function statementActivities({ mx, storage, clock }: ActivityDeps): Pick<
       }
       const signal = cancellation();
       const beat = heartbeater(clock);
-      let total: number | null = null;
-      const writer = await storage.create(input.key, { expectedSha256: expected, onProgress: (bytes) => beat({ bytes, total }) });
-      let stored;
+      const progress: DownloadProgress = { bytes: 0, durableBytes: 0, total: null, resumedFrom: 0 };
+      const writer = await storage.create(input.key, {
+        expectedSha256: expected,
+        resume: { atMost: durableBytesOf(previousHeartbeat()) },
+        signal,
+        onProgress: (bytes, durableBytes) => beat({ ...progress, bytes, durableBytes }),
+      });
       try {
-        await mx.downloadStatementPdf(input.userGuid, input.memberGuid, input.statementGuid, {
-          signal,
-          into: writer,
-          onStart: (contentLength) => void (total = contentLength),
+        const fetch = (from: number) =>
+          mx.downloadStatementPdf(input.userGuid, input.memberGuid, input.statementGuid, {
+            signal,
+            into: writer,
+            from,
+            onStart: (contentLength, offset) => {
+              // The server sent the whole file although the rest was asked for: drop what was kept.
+              if (offset === 0 && writer.bytes > 0) writer.restart!();
+              Object.assign(progress, { resumedFrom: offset, total: contentLength === null ? null : offset + contentLength });
+              beat({ ...progress, bytes: writer.bytes, durableBytes: writer.durableBytes ?? 0 }, true);
+            },
+          });
+        await fetch(writer.bytes).catch(async (error: unknown) => {
+          if (!(error instanceof RangeNotHonouredError)) throw error;
+          writer.restart!();
+          await fetch(0);
         });
         signal?.throwIfAborted();
-        stored = await writer.commit();
+        return { ...(await writer.commit()), skipped: false };
       } catch (error) {
-        await writer.abort();
+        await (worthResuming(error) && writer.release ? writer.release() : writer.abort());
         throw error;
       }
-      return { ...stored, skipped: false };
     },
   };
+}
+
+/** Keep the bytes for the retry unless none will come, or they are not worth having. */
+function worthResuming(error: unknown): boolean {
+  if (cancellation()?.aborted) return !cancelledByWorkflow();
+  if (error instanceof MxError) return error.retryable;
+  return true;
+}
+
+function durableBytesOf(details: unknown): number | undefined {
+  const durable = (details as Partial<DownloadProgress> | undefined)?.durableBytes;
+  return typeof durable === 'number' && Number.isSafeInteger(durable) && durable >= 0 ? durable : undefined;
 }
 
 function checkDownloadInput(input: DownloadStatementInput): void {

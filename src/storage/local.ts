@@ -135,6 +135,7 @@ async function createWriter(key: string, target: string, options: CreateOptions)
       if (state === 'done') return;
       state = 'done';
       await writer.suspend();
+      await lease.giveUp();
       await close();
     },
   };
