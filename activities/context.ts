@@ -31,11 +31,6 @@ export function cancelledByWorkflow(): boolean {
   return activityContext()?.cancellationDetails?.cancelRequested ?? false;
 }
 
-/** What the previous attempt last reported by heartbeat (Temporal keeps it across retries). */
-export function previousHeartbeat(): unknown {
-  return activityContext()?.info.heartbeatDetails;
-}
-
 /** Heartbeats at most once per `intervalMs`; Temporal throttles too, this only spares the work. */
 export function heartbeater(clock: Clock, intervalMs = 1000): (details: unknown, force?: boolean) => void {
   const context = activityContext();
@@ -52,7 +47,7 @@ export function heartbeater(clock: Clock, intervalMs = 1000): (details: unknown,
 
 /**
  * Wraps every activity so it heartbeats every KEEP_ALIVE_MS while it runs, repeating its latest
- * progress details (or the previous attempt's, so they survive for the next retry). A worker that
+ * progress details (or the previous attempt's, rather than erasing what it reached). A worker that
  * dies is then noticed within the heartbeat timeout, seconds, whatever the activity was doing;
  * an activity that hangs is still ended by its own request timeouts and its start-to-close timeout.
  */

@@ -35,8 +35,11 @@ export interface ResumePoint {
   hash: Hash;
 }
 
-/** Progress: bytes taken so far, and how many of them an fsync has made durable. */
-export type ProgressCallback = (bytesWritten: number, durableBytes: number) => void;
+/**
+ * Progress: bytes taken so far; of them, `written` are in the file (they survive the process being
+ * killed) and `durable` were fsynced (they survive the machine crashing too).
+ */
+export type ProgressCallback = (bytes: number, saved: { written: number; durable: number }) => void;
 
 export class HashedFileWriter implements ByteSink {
   #hash: Hash;
@@ -187,7 +190,7 @@ export class HashedFileWriter implements ByteSink {
       } finally {
         this.#queued--;
         this.#spare.push(buffer);
-        if (!this.#failure) this.onProgress?.(this.#bytes, this.#durable);
+        if (!this.#failure) this.onProgress?.(this.#bytes, { written: this.#position, durable: this.#durable });
         for (const wake of this.#waiters.splice(0)) wake();
       }
     });

@@ -73,7 +73,7 @@ async function createWriter(key: string, target: string, options: CreateOptions)
   const { file, existingBytes, lease } = await claimPartial(temp, key, options.signal);
   let writer: HashedFileWriter;
   try {
-    const keep = options.resume ? Math.min(existingBytes, options.resume.atMost ?? existingBytes) : 0;
+    const keep = options.resume ? existingBytes : 0;
     if (existingBytes > keep) await file.truncate(keep);
     writer = new HashedFileWriter(file, options.onProgress, keep > 0 ? { bytes: keep, hash: await hashPrefix(file, keep) } : undefined);
   } catch (error) {

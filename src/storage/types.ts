@@ -20,16 +20,19 @@ export interface PutOptions {
   expectedSha256?: string | null;
   /** Aborting stops the write; nothing is published. */
   signal?: AbortSignal;
-  /** Called as bytes reach the file (for heartbeats); durableBytes of them are fsynced. */
-  onProgress?: (bytesWritten: number, durableBytes: number) => void;
+  /**
+   * Called as bytes reach the file (for heartbeats): bytes taken so far; `written` of them are in the
+   * file (they survive the process being killed), `durable` were fsynced (they survive a machine crash).
+   */
+  onProgress?: (bytes: number, saved: { written: number; durable: number }) => void;
 }
 
 export interface CreateOptions extends Omit<PutOptions, 'signal'> {
   /**
-   * Keep what an earlier attempt (crashed, or cut off) left of this object, at most `atMost` bytes
-   * (what it reported durable), and continue after it: ObjectWriter.bytes starts there.
+   * Keep the bytes an earlier attempt (crashed, or cut off) left of this object, re-hashed, and
+   * continue after them: ObjectWriter.bytes starts there. Without it they are overwritten.
    */
-  resume?: { atMost?: number };
+  resume?: boolean;
   /** Stops waiting for another attempt that still holds the object's partial file. */
   signal?: AbortSignal;
 }

@@ -27,7 +27,7 @@ describe('keptAlive', () => {
     expect(beats.length).toBe(after); // stops with the activity
   });
 
-  it('repeats the previous attempt’s details until this attempt reports its own, so a retry can still resume', async () => {
+  it('repeats the previous attempt’s details until this attempt reports its own, rather than erasing them', async () => {
     const activities = keptAlive({ waits: async () => sleep(1.5 * KEEP_ALIVE_MS) });
     const env = new MockActivityEnvironment({ heartbeatDetails: { durableBytes: 7 } });
     const beats: unknown[] = [];
