@@ -4,6 +4,7 @@
 // (connection lost, worker killed) resumes on the retry from the bytes already on disk, with Range.
 import { MxError } from '../src/mx/errors';
 import { RangeNotHonouredError } from '../src/mx/content-range';
+import type { ObjectWriter } from '../src/storage/types';
 import type { ActivityDeps } from './deps';
 import { cancellation, cancelledByWorkflow, heartbeater } from './context';
 import { invalidInput } from './failures';
@@ -58,23 +59,12 @@ export function statementActivities({ mx, storage, clock }: ActivityDeps): Pick<
         signal,
         onProgress: (bytes, saved) => beat({ ...progress, bytes, writtenBytes: saved.written, durableBytes: saved.durable }),
       });
+      // Details for moments when every byte taken is in the file: at the start, and once released.
+      const allInFile = () => ({ ...progress, bytes: writer.bytes, writtenBytes: writer.bytes, durableBytes: writer.durableBytes ?? 0 });
       try {
-        const fetch = (from: number) =>
-          mx.downloadStatementPdf(input.userGuid, input.memberGuid, input.statementGuid, {
-            signal,
-            into: writer,
-            from,
-            onStart: (contentLength, offset) => {
-              // The server sent the whole file although the rest was asked for: drop what was kept.
-              if (offset === 0 && writer.bytes > 0) writer.restart!();
-              Object.assign(progress, { resumedFrom: offset, total: contentLength === null ? null : offset + contentLength });
-              beat({ ...progress, bytes: writer.bytes, writtenBytes: writer.bytes, durableBytes: writer.durableBytes ?? 0 }, true);
-            },
-          });
-        await fetch(writer.bytes).catch(async (error: unknown) => {
-          if (!(error instanceof RangeNotHonouredError)) throw error;
-          writer.restart!();
-          await fetch(0);
+        await downloadRest(mx, input, writer, signal, (total, offset) => {
+          Object.assign(progress, { resumedFrom: offset, total });
+          beat(allInFile(), true);
         });
         signal?.throwIfAborted();
         return { ...(await writer.commit()), skipped: false };
@@ -82,7 +72,7 @@ export function statementActivities({ mx, storage, clock }: ActivityDeps): Pick<
         if (worthResuming(error) && writer.release) {
           await writer.release();
           // Everything taken is in the file now (Temporal keeps the last details for people to see).
-          beat({ ...progress, bytes: writer.bytes, writtenBytes: writer.bytes, durableBytes: writer.durableBytes ?? 0 }, true);
+          beat(allInFile(), true);
         } else {
           await writer.abort();
         }
@@ -90,6 +80,35 @@ export function statementActivities({ mx, storage, clock }: ActivityDeps): Pick<
       }
     },
   };
+}
+
+/**
+ * Asks MX for the bytes after those already in `writer` (all of them for a new file). When MX sends
+ * the whole file instead, or a range other than the one asked for, what was kept is dropped and the
+ * PDF comes again from byte 0. `onStart` learns the PDF's size and where this body starts.
+ */
+async function downloadRest(
+  mx: ActivityDeps['mx'],
+  input: DownloadStatementInput,
+  writer: ObjectWriter,
+  signal: AbortSignal | undefined,
+  onStart: (total: number | null, offset: number) => void,
+): Promise<void> {
+  const fetch = (from: number) =>
+    mx.downloadStatementPdf(input.userGuid, input.memberGuid, input.statementGuid, {
+      signal,
+      into: writer,
+      from,
+      onStart: (contentLength, offset) => {
+        if (offset === 0 && writer.bytes > 0) writer.restart!();
+        onStart(contentLength === null ? null : offset + contentLength, offset);
+      },
+    });
+  await fetch(writer.bytes).catch(async (error: unknown) => {
+    if (!(error instanceof RangeNotHonouredError)) throw error;
+    writer.restart!();
+    await fetch(0);
+  });
 }
 
 /** Keep the bytes for the retry unless none will come, or they are not worth having. */
