@@ -19,18 +19,31 @@ export function createDispatcher(proxy: Proxy | undefined): Dispatcher {
  * A fetch for ky: ky always hands over a global Request, which undici's fetch does not accept as one,
  * so its parts are passed on. Bodies are small JSON, read whole so they go with a Content-Length.
  */
-export function fetchThrough(dispatcher: Dispatcher): typeof globalThis.fetch {
+export function fetchThrough(dispatcher: Dispatcher, proxy: Proxy | undefined): typeof globalThis.fetch {
   return async (input) => {
     const request = input as Request;
     const body = request.body ? await request.arrayBuffer() : undefined;
-    const response = await undiciFetch(request.url, {
-      method: request.method,
-      headers: [...request.headers],
-      body,
-      signal: request.signal,
-      redirect: request.redirect,
-      dispatcher,
-    });
-    return response as unknown as Response;
+    try {
+      const response = await undiciFetch(request.url, {
+        method: request.method,
+        headers: [...request.headers],
+        body,
+        signal: request.signal,
+        redirect: request.redirect,
+        dispatcher,
+      });
+      return response as unknown as Response;
+    } catch (error) {
+      throw (proxy && tunnelRefusal(error, proxy, new URL(request.url))) || error;
+    }
   };
+}
+
+/** undici says "Proxy response (407) !== 200 when HTTP Tunneling" deep in the cause chain; say it plainly. */
+function tunnelRefusal(error: unknown, proxy: Proxy, target: URL): Error | undefined {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    const status = /^Proxy response \((\d{3})\)/.exec(cause.message)?.[1];
+    if (status) return new Error(`proxy ${proxy.origin} answered ${status} to CONNECT ${target.hostname}:${target.port || 443}`);
+  }
+  return undefined;
 }

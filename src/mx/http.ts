@@ -67,7 +67,7 @@ export function createMxHttp(options: MxConnectionOptions): MxHttp {
     retry: 0,
     throwHttpErrors: false,
     headers: { authorization: `Basic ${basic}`, 'user-agent': USER_AGENT },
-    fetch: fetchThrough(createDispatcher(proxy)),
+    fetch: fetchThrough(createDispatcher(proxy), proxy),
   });
   // A gateway may echo request headers, so the encoded Authorization values are as secret as the keys.
   const alwaysSecret = [options.apiKey, basic, ...(proxy?.secrets ?? [])];
