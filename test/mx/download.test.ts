@@ -327,6 +327,17 @@ describe('statement PDF reader', () => {
         expect(request.toLowerCase()).not.toContain('proxy-authorization');
       });
 
+      it('through the tunnel, reads a body framed by the end of the connection to its last byte', async () => {
+        const body = Buffer.alloc(200_000, 'c');
+        const url = await rawServer((socket) => {
+          socket.write('HTTP/1.1 200 OK\r\n\r\n');
+          setTimeout(() => socket.end(body), 20);
+        }, { key, cert });
+        const sink = collector();
+        expect(await rawGet({ url: new URL('/c.pdf', url), headers: {}, timeoutMs: 2000, tls: { ca: cert }, proxy: via() }, sink)).toMatchObject({ status: 200, bytes: body.length });
+        expect(Buffer.concat(sink.parts).equals(body)).toBe(true);
+      });
+
       it('sends plain http to the proxy in absolute form', async () => {
         const url = await rawServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nplain'));
         seen.length = 0;
