@@ -60,7 +60,7 @@ export interface DownloadCall extends MxRequestInfo {
 
 export function createMxHttp(options: MxConnectionOptions): MxHttp {
   const basic = Buffer.from(`${options.clientId}:${options.apiKey}`).toString('base64');
-  const proxy = proxyFor(new URL(options.baseUrl), options.proxy);
+  const proxy = chooseProxy(options);
   const api = ky.create({
     prefixUrl: options.baseUrl,
     timeout: options.timeoutMs,
@@ -104,6 +104,15 @@ export function createMxHttp(options: MxConnectionOptions): MxHttp {
       return { bytes: response.bytes, contentLength: response.contentLength };
     },
   };
+}
+
+/** The proxy for MX, or none; a bad proxy URL is named without showing it (it may hold a password). */
+function chooseProxy(options: MxConnectionOptions) {
+  try {
+    return proxyFor(new URL(options.baseUrl), options.proxy);
+  } catch (error) {
+    throw new TypeError(`Invalid MX client options: proxy URL ${(error as Error).message}`);
+  }
 }
 
 async function send(

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
 import { createProxy } from 'proxy';
+import { createMxClient } from '../../src/mx/client';
 import { bypassesProxy, proxyFor } from '../../src/mx/proxy';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
 
@@ -138,6 +139,14 @@ describe('choosing the proxy', () => {
     });
     expect(proxyFor(new URL('http://127.0.0.1:8090'), settings)).toEqual({ origin: 'http://plain.corp:8080', host: 'plain.corp', port: 8080, secrets: [] });
     expect(proxyFor(new URL('https://int-api.mx.com'), { httpProxy: 'plain.corp:8080' })).toBeUndefined();
+  });
+
+  it('a client given a proxy URL it cannot use says so without showing it', () => {
+    const options = { baseUrl: 'https://int-api.mx.com', clientId: 'c', apiKey: 'k', timeoutMs: 1000 };
+    const make = (httpsProxy: string) => () => createMxClient({ ...options, proxy: { httpsProxy } });
+    expect(make('https://u:secret-pw@proxy:3128')).toThrow('Invalid MX client options: proxy URL must be an http:// proxy URL, not https://');
+    expect(make('http://u:secret-pw@[bad')).toThrow(/^Invalid MX client options: proxy URL is not a URL/);
+    expect(make('http://u:secret-pw@[bad')).not.toThrow(/secret-pw/);
   });
 
   it.each([
