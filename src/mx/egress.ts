@@ -1,8 +1,8 @@
 // How the JSON calls leave the machine: undici's own fetch with a dispatcher that holds the TLS floor and,
-// when MX is behind a forward proxy, tunnels through it. undici's fetch, not Node's global one: a
-// dispatcher from the npm package handed to the global fetch of another undici major (Node 24 and later)
-// fails on every request. Certificates are checked against Node's default store, which includes
-// NODE_EXTRA_CA_CERTS.
+// when MX is behind a forward proxy, tunnels through it. undici's fetch, not Node's global one: Node 20
+// and 22 bundle undici 6 like the npm package, but a dispatcher handed to the global fetch of another
+// undici major (Node 24 and later) is reported to fail every request ("invalid onRequestStart method").
+// Certificates are checked against Node's default store, which includes NODE_EXTRA_CA_CERTS.
 import { Agent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import type { Proxy } from './proxy';
 
