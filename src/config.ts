@@ -1,5 +1,6 @@
 // The one place that reads the environment. Everything else receives a typed Config.
 import { z } from 'zod';
+import { DEFAULT_MX_API_VERSION, MX_API_VERSIONS, type MxApiVersion } from './mx/versions';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const durationMs = z.coerce.number().int().positive();
@@ -10,6 +11,7 @@ const schema = z
     MX_CLIENT_ID: z.string().min(1).optional(),
     MX_API_KEY: z.string().min(1).optional(),
     MX_TIMEOUT_MS: durationMs.default(30_000),
+    MX_API_VERSION: z.enum(MX_API_VERSIONS, { error: `must be one of ${MX_API_VERSIONS.join(', ')}` }).default(DEFAULT_MX_API_VERSION),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('mx-guides'),
     STORAGE_DIR: z.string().min(1).default('.data/storage'),
     DATA_DIR: z.string().min(1).default('.data'),
@@ -66,6 +68,8 @@ export interface Config {
     clientId: string;
     apiKey: string;
     timeoutMs: number;
+    /** The Platform API version the worker talks (Accept-Version); one per worker. */
+    apiVersion: MxApiVersion;
   };
   taskQueue: string;
   storageDir: string;
@@ -116,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       clientId: e.MX_CLIENT_ID ?? SANDBOX_CLIENT_ID,
       apiKey: e.MX_API_KEY ?? SANDBOX_API_KEY,
       timeoutMs: e.MX_TIMEOUT_MS,
+      apiVersion: e.MX_API_VERSION,
     },
     taskQueue: e.TEMPORAL_TASK_QUEUE,
     storageDir: e.STORAGE_DIR,
