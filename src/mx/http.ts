@@ -1,5 +1,6 @@
-// The wire: Basic auth, the version headers (Accept, Accept-Version), JSON envelopes, timeouts, cancellation, and the
-// translation of every failure into an MxError. Nothing here retries: Temporal owns retries.
+// The wire: Basic auth, the version headers (Accept, Accept-Version), JSON envelopes, timeouts,
+// cancellation, and the translation of every failure into an MxError. Nothing here retries: Temporal
+// owns retries.
 import ky, { TimeoutError, type KyInstance } from 'ky';
 import type { z } from 'zod';
 import {

@@ -1,5 +1,6 @@
 // The MX Platform API sandbox, v20111101 and v20250224 (each request's Accept-Version picks one): the
-// same client code runs against it or MX by changing MX_BASE_URL. State lives in memory, apart per client_id. See src/sandbox/README.md for behaviour.
+// same client code runs against it or MX by changing MX_BASE_URL. State lives in memory, apart per
+// client_id. See src/sandbox/README.md for behaviour.
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../config';
 import { MxHttpError } from './errors';
