@@ -53,6 +53,19 @@ describe('Accept-Version', () => {
   });
 });
 
+describe('MX Bank behaves the same in both versions', () => {
+  it.each(['password', 'challenge', 'options', 'INVALID', 'LOCKED', 'BAD_REQUEST', 'EXPIRED'])('password %s', async (password) => {
+    const outcome = async (client: SandboxClient, top: object) => {
+      const user = await client.createUser(`same-${client.version}-${password}`);
+      const created = await client.post(`/users/${user}/members`, { member: { institution_code: 'mxbank', credentials: credentials(password) }, ...top });
+      const settled = await client.settle(user, created.json.member.guid);
+      return [created.status, settled.connection_status, settled.challenges?.map((c: any) => c.type)];
+    };
+    const older = await outcome(v1, {});
+    expect(await outcome(v2, { data_request: { products: ['transactions'] } })).toEqual(older);
+  });
+});
+
 describe('v20250224', () => {
   it('institutions: supported_products filters and describes; credentials by code or guid', async () => {
     const statements = await v2.get('/institutions?supported_products=statements');
