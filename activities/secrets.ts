@@ -1,10 +1,8 @@
 // Credential values and MFA answers arrive sealed (src/temporal/seal.ts) and are opened here, right
 // before the MX call that needs them, so plain secrets exist only in the worker's memory.
 import { ApplicationFailure } from '@temporalio/common';
-import { isSealed } from '../workflows/secret-values';
+import { isSealed, SEALED_SECRET_UNREADABLE } from '../workflows/secret-values';
 import type { Secrets } from './deps';
-
-export const SEALED_SECRET_UNREADABLE = 'SealedSecretUnreadable';
 
 export function openSecret(secrets: Secrets | undefined, value: string): string {
   if (typeof value !== 'string' || !isSealed(value)) return value;

@@ -68,7 +68,12 @@ describe('a bad message never stalls a run', () => {
     expect(counted.mfa.awaiting).toBe(true);
     expect(counted.mfa.round).toBe(1);
 
-    const result = await env.client.workflow.getHandle(handle.workflowId).executeUpdate(answerMfaUpdate, { args: [answers] });
+    const good = env.client.workflow.getHandle(handle.workflowId);
+    const tooLong = { answers: [{ guid, value: 'x'.repeat(2048) }] };
+    await expect(good.executeUpdate(answerMfaUpdate, { args: [tooLong] })).rejects.toMatchObject({
+      cause: { message: `The answer to challenge ${guid} must be at most 1024 bytes.` },
+    });
+    const result = await good.executeUpdate(answerMfaUpdate, { args: [answers] });
     expect(result.outcome).toBe('CONNECTED');
     await expect(handle.result()).resolves.toMatchObject({ member: { connectionStatus: 'CONNECTED' } });
     expect(await workflowTaskFailures(handle)).toBe(0);

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { openSecret } from '../../activities/secrets';
 import { loadConfig } from '../../src/config';
 import { Opener, publicKeyOf, Sealer } from '../../src/temporal/seal';
 import { loadOpener, loadSealer, sealKeyPath, sealPublicKeyPath } from '../../src/temporal/seal-keys';
 import { SealingCodec } from '../../src/temporal/sealing-codec';
-import { MAX_SECRET_BYTES, secretBytes, secretProblem } from '../../workflows/secret-values';
+import { MAX_SECRET_BYTES, SEALED_SECRET_UNREADABLE, secretBytes, secretProblem } from '../../workflows/secret-values';
 
 const text = (payload: Payload | undefined) => Buffer.from(payload?.data ?? new Uint8Array()).toString('utf8');
 
@@ -102,5 +103,26 @@ describe('sealing keys', () => {
 
   it('names a bad key variable without showing its value', () => {
     expect(() => loadConfig({ PAYLOAD_SEAL_KEY: 'not-a-key' })).toThrow('PAYLOAD_SEAL_KEY: must be 32 bytes');
+  });
+});
+
+describe('opening secrets in an activity', () => {
+  const privateKey = randomBytes(32);
+  const sealed = new Sealer(publicKeyOf(privateKey)).seal('hunter2');
+
+  it('opens sealed values, passes plain ones, and fails for good (naming the key, not the value) when it cannot', () => {
+    expect(openSecret(new Opener([privateKey]), sealed)).toBe('hunter2');
+    expect(openSecret(undefined, 'plain')).toBe('plain');
+    for (const secrets of [undefined, new Opener([randomBytes(32)])]) {
+      let failure: unknown;
+      try {
+        openSecret(secrets, sealed);
+      } catch (err) {
+        failure = err;
+      }
+      expect(failure).toBeInstanceOf(ApplicationFailure);
+      expect(failure).toMatchObject({ type: SEALED_SECRET_UNREADABLE, nonRetryable: true });
+      expect((failure as Error).message).not.toContain('hunter2');
+    }
   });
 });
