@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger(config.logLevel) });
   const target = temporalTarget();
   const baseUrl = mxBaseUrl(config);
-  const mx = createMxClient({ baseUrl, clientId: config.mx.clientId, apiKey: config.mx.apiKey, timeoutMs: config.mx.timeoutMs });
+  const mx = createMxClient({ baseUrl, clientId: config.mx.clientId, apiKey: config.mx.apiKey, timeoutMs: config.mx.timeoutMs, proxy: config.mx.proxy });
   const activities = createActivities({ mx, storage: createLocalStorage(config.storageDir), clock: systemClock, secrets: loadOpener(config) });
   const connection = await connectWorkerConnection(target);
   try {

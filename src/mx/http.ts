@@ -13,6 +13,8 @@ import {
 } from './errors';
 import type { ByteSink } from '../storage/types';
 import { rawGet, RawGetError } from './download';
+import { createDispatcher, fetchThrough } from './egress';
+import { proxyFor, type ProxySettings } from './proxy';
 import { redact } from './redact';
 
 export const JSON_ACCEPT = 'application/vnd.mx.api.v1+json';
@@ -25,6 +27,8 @@ export interface MxConnectionOptions {
   apiKey: string;
   /** Time allowed until MX's response headers arrive. */
   timeoutMs: number;
+  /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY; none = MX is reached directly. */
+  proxy?: ProxySettings;
 }
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -56,15 +60,17 @@ export interface DownloadCall extends MxRequestInfo {
 
 export function createMxHttp(options: MxConnectionOptions): MxHttp {
   const basic = Buffer.from(`${options.clientId}:${options.apiKey}`).toString('base64');
+  const proxy = chooseProxy(options);
   const api = ky.create({
     prefixUrl: options.baseUrl,
     timeout: options.timeoutMs,
     retry: 0,
     throwHttpErrors: false,
     headers: { authorization: `Basic ${basic}`, 'user-agent': USER_AGENT },
+    fetch: fetchThrough(createDispatcher(proxy), proxy),
   });
-  // A gateway may echo request headers, so the encoded Authorization value is as secret as the key.
-  const alwaysSecret = [options.apiKey, basic];
+  // A gateway may echo request headers, so the encoded Authorization values are as secret as the keys.
+  const alwaysSecret = [options.apiKey, basic, ...(proxy?.secrets ?? [])];
 
   return {
     async json<T>(call: JsonCall<T>) {
@@ -84,7 +90,7 @@ export function createMxHttp(options: MxConnectionOptions): MxHttp {
       const headers = { authorization: `Basic ${basic}`, accept: PDF_ACCEPT, 'user-agent': USER_AGENT };
       let response;
       try {
-        response = await rawGet({ url, headers, timeoutMs: options.timeoutMs, signal: call.signal }, into, (head) => {
+        response = await rawGet({ url, headers, timeoutMs: options.timeoutMs, signal: call.signal, proxy }, into, (head) => {
           if (head.status >= 200 && head.status < 300) call.onStart?.(head.contentLength);
         });
       } catch (error) {
@@ -98,6 +104,15 @@ export function createMxHttp(options: MxConnectionOptions): MxHttp {
       return { bytes: response.bytes, contentLength: response.contentLength };
     },
   };
+}
+
+/** The proxy for MX, or none; a bad proxy URL is named without showing it (it may hold a password). */
+function chooseProxy(options: MxConnectionOptions) {
+  try {
+    return proxyFor(new URL(options.baseUrl), options.proxy);
+  } catch (error) {
+    throw new TypeError(`Invalid MX client options: proxy URL ${(error as Error).message}`);
+  }
 }
 
 async function send(
