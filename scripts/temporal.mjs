@@ -24,7 +24,8 @@ async function codecServerAnswers(url) {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: '{"payloads":[]}',
-      signal: AbortSignal.timeout(500),
+      // Refused connections fail at once; this only bounds a busy codec server (seen at 500 ms under load).
+      signal: AbortSignal.timeout(2_000),
     });
     return response.ok && Array.isArray((await response.json()).payloads);
   } catch {
