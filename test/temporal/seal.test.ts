@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config';
 import { Opener, publicKeyOf, Sealer } from '../../src/temporal/seal';
 import { loadOpener, loadSealer, sealKeyPath, sealPublicKeyPath } from '../../src/temporal/seal-keys';
 import { SealingCodec } from '../../src/temporal/sealing-codec';
-import { MAX_SECRET_BYTES, SEALED_SECRET_UNREADABLE, secretBytes, secretProblem } from '../../workflows/secret-values';
+import { MAX_SECRET_BYTES, SEALED_SECRET_UNREADABLE, sealedKeyId, secretBytes, secretProblem } from '../../workflows/secret-values';
 
 const text = (payload: Payload | undefined) => Buffer.from(payload?.data ?? new Uint8Array()).toString('utf8');
 
@@ -99,6 +99,19 @@ describe('sealing keys', () => {
     const publicOnly = loadConfig({ DATA_DIR: dataDir, PAYLOAD_SEAL_PUBLIC_KEY: publicKeyOf(Buffer.from(newKey, 'base64')).toString('base64') });
     expect(loadOpener(rotated).open(loadSealer(publicOnly).seal('new secret'))).toBe('new secret');
     expect(() => statSync(sealKeyPath(rotated))).toThrow();
+  });
+
+  it('rotates with the key files as the README says: old key moved away and listed, new pair created', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'seal-keys-'));
+    const before = loadConfig({ DATA_DIR: dataDir });
+    const old = loadSealer(before).seal('sealed before rotation');
+    renameSync(sealKeyPath(before), `${sealKeyPath(before)}.old`);
+    rmSync(sealPublicKeyPath(before));
+    const after = loadConfig({ DATA_DIR: dataDir, PAYLOAD_SEAL_PREVIOUS_KEYS: readFileSync(`${sealKeyPath(before)}.old`, 'utf8').trim() });
+    const sealer = loadSealer(after);
+    expect(sealer.keyId).not.toBe(sealedKeyId(old));
+    expect(loadOpener(after).open(old)).toBe('sealed before rotation');
+    expect(loadOpener(after).open(sealer.seal('after'))).toBe('after');
   });
 
   it('names a bad key variable without showing its value', () => {
