@@ -1,6 +1,7 @@
 // The one place that reads the environment. Everything else receives a typed Config.
 import { z } from 'zod';
 import { parseProxyUrl, type ProxySettings } from './mx/proxy';
+import { DEFAULT_MX_API_VERSION, MX_API_VERSIONS, type MxApiVersion } from './mx/versions';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const durationMs = z.coerce.number().int().positive();
@@ -26,6 +27,7 @@ const schema = z
     http_proxy: proxyUrl.optional(),
     NO_PROXY: z.string().optional(),
     no_proxy: z.string().optional(),
+    MX_API_VERSION: z.enum(MX_API_VERSIONS, { error: `must be one of ${MX_API_VERSIONS.join(', ')}` }).default(DEFAULT_MX_API_VERSION),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('mx-guides'),
     STORAGE_DIR: z.string().min(1).default('.data/storage'),
     DATA_DIR: z.string().min(1).default('.data'),
@@ -106,6 +108,8 @@ export interface Config {
     timeoutMs: number;
     /** The forward proxy to MX; none for the local sandbox, which is always reached directly. */
     proxy: ProxySettings | undefined;
+    /** The Platform API version the worker talks (Accept-Version); one per worker. */
+    apiVersion: MxApiVersion;
   };
   taskQueue: string;
   storageDir: string;
@@ -163,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       proxy: e.MX_BASE_URL
         ? { httpsProxy: e.https_proxy ?? e.HTTPS_PROXY, httpProxy: e.http_proxy ?? e.HTTP_PROXY, noProxy: e.no_proxy ?? e.NO_PROXY }
         : undefined,
+      apiVersion: e.MX_API_VERSION,
     },
     taskQueue: e.TEMPORAL_TASK_QUEUE,
     storageDir: e.STORAGE_DIR,

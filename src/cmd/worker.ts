@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger(config.logLevel) });
   const target = temporalTarget();
   const baseUrl = mxBaseUrl(config);
-  const mx = createMxClient({ baseUrl, clientId: config.mx.clientId, apiKey: config.mx.apiKey, timeoutMs: config.mx.timeoutMs, proxy: config.mx.proxy });
+  const { clientId, apiKey, timeoutMs, apiVersion, proxy } = config.mx;
+  const mx = createMxClient({ baseUrl, clientId, apiKey, timeoutMs, apiVersion, proxy });
   const activities = createActivities({ mx, storage: createLocalStorage(config.storageDir), clock: systemClock, secrets: loadOpener(config) });
   const connection = await connectWorkerConnection(target);
   try {
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     });
     const running = worker.run();
     console.log(
-      `Worker polling task queue "${config.taskQueue}" on ${target.address} (namespace ${target.namespace}); MX at ${baseUrl}, storage ${config.storageDir}. Ctrl-C drains and stops.`,
+      `Worker polling task queue "${config.taskQueue}" on ${target.address} (namespace ${target.namespace}); MX ${apiVersion} at ${baseUrl}, storage ${config.storageDir}. Ctrl-C drains and stops.`,
     );
     await running;
     console.log('Worker drained and stopped.');

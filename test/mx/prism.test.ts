@@ -20,6 +20,7 @@ interface Version {
 /** One entry per MX API version the client supports. */
 const VERSIONS: Record<string, Version> = {
   v20111101: { document: 'v20111101.yml', clientOptions: {} },
+  v20250224: { document: 'v20250224.yml', clientOptions: { apiVersion: 'v20250224' } },
 };
 
 const U = 'USR-prism';
