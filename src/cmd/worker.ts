@@ -6,7 +6,8 @@ import { loadConfig, mxBaseUrl } from '../config';
 import { createMxClient } from '../mx/client';
 import { createLocalStorage } from '../storage/local';
 import { connectWorkerConnection, temporalTarget } from '../temporal/connection';
-import { loadDataConverter } from '../temporal/data-converter';
+import { loadWorkerDataConverter } from '../temporal/data-converter';
+import { loadOpener } from '../temporal/seal-keys';
 import { createWorker } from '../worker/create-worker';
 
 async function main(): Promise<void> {
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const baseUrl = mxBaseUrl(config);
   const { clientId, apiKey, timeoutMs, apiVersion, proxy } = config.mx;
   const mx = createMxClient({ baseUrl, clientId, apiKey, timeoutMs, apiVersion, proxy });
-  const activities = createActivities({ mx, storage: createLocalStorage(config.storageDir), clock: systemClock });
+  const activities = createActivities({ mx, storage: createLocalStorage(config.storageDir), clock: systemClock, secrets: loadOpener(config) });
   const connection = await connectWorkerConnection(target);
   try {
     const worker = await createWorker({
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
       namespace: target.namespace,
       taskQueue: config.taskQueue,
       activities,
-      dataConverter: await loadDataConverter(config),
+      dataConverter: await loadWorkerDataConverter(config),
       shutdownGraceTime: config.workerShutdownGraceMs,
     });
     const running = worker.run();
