@@ -9,8 +9,15 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** Opens sealed credential values and MFA answers (src/temporal/seal.ts); plain values pass through. */
+export interface Secrets {
+  open(value: string): string;
+}
+
 export interface ActivityDeps {
   mx: MxClient;
   storage: Storage;
   clock: Clock;
+  /** The worker's sealing keys; without them only plain (unsealed) secrets can be used. */
+  secrets?: Secrets;
 }

@@ -4,12 +4,13 @@ import type { MxClient } from '../src/mx/client';
 import type { ActivityDeps } from './deps';
 import { cancellation } from './context';
 import { invalidInput } from './failures';
+import { openSecret } from './secrets';
 import { toChallenge, toMemberState } from './mappers';
 import type { Activities, JobStart, MemberRef } from './types';
 
 type JobActivities = Pick<Activities, 'readMemberStatus' | 'startAggregation' | 'startStatementsJob' | 'listChallenges' | 'resumeMember'>;
 
-export function jobActivities({ mx }: ActivityDeps): JobActivities {
+export function jobActivities({ mx, secrets }: ActivityDeps): JobActivities {
   return {
     async readMemberStatus(input) {
       requireMember('readMemberStatus', input);
@@ -38,7 +39,7 @@ export function jobActivities({ mx }: ActivityDeps): JobActivities {
       if (answers.length === 0) throw invalidInput('resumeMember: at least one answer is required');
       const bad = answers.findIndex((a) => typeof a?.guid !== 'string' || !a.guid || typeof a.value !== 'string');
       if (bad >= 0) throw invalidInput(`resumeMember: answer ${bad + 1} needs a challenge guid and a string value`);
-      const answered = answers.map(({ guid, value }) => ({ guid, value }));
+      const answered = answers.map(({ guid, value }) => ({ guid, value: openSecret(secrets, value) }));
       const member = await mx.resumeAggregation(input.userGuid, input.memberGuid, answered, { signal: cancellation() });
       return toMemberState(member);
     },

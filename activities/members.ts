@@ -9,14 +9,15 @@ import type { MxMember } from '../src/mx/schemas';
 import type { ActivityDeps } from './deps';
 import { cancellation } from './context';
 import { invalidInput } from './failures';
+import { openSecrets } from './secrets';
 import { toMemberState } from './mappers';
 import type { Activities, CredentialField, EnsureMemberInput } from './types';
 
-export function memberActivities({ mx }: ActivityDeps): Pick<Activities, 'ensureMember'> {
+export function memberActivities({ mx, secrets }: ActivityDeps): Pick<Activities, 'ensureMember'> {
   return {
     async ensureMember(input) {
       if (!input?.userGuid || !input.institutionCode) throw invalidInput('ensureMember: userGuid and institutionCode are required');
-      const credentials = matchCredentials(input.credentialFields ?? [], input.credentials ?? {});
+      const credentials = matchCredentials(input.credentialFields ?? [], openSecrets(secrets, input.credentials ?? {}));
       const signal = cancellation();
       const options: MemberOptionsBody = {
         id: input.id,

@@ -18,7 +18,8 @@ import { startSandbox } from '../src/sandbox/server';
 import { createLocalStorage } from '../src/storage/local';
 import { listWaitingRuns, WAITING_FOR_MFA } from '../src/support/runs';
 import { startSupportWeb } from '../src/support/web';
-import { loadDataConverter } from '../src/temporal/data-converter';
+import { loadDataConverter, loadWorkerDataConverter } from '../src/temporal/data-converter';
+import { loadOpener } from '../src/temporal/seal-keys';
 import { startDevServer } from '../src/temporal/dev-server';
 import { freePort } from '../src/temporal/ports';
 import { buildWorkflowBundle } from '../src/worker/bundle';
@@ -36,7 +37,8 @@ async function main(): Promise<void> {
     buildWorkflowBundle(),
   ]);
   const env = { ...process.env, TEMPORAL_ADDRESS: server.address, PAYLOAD_CODEC_KEY: randomBytes(32).toString('base64'), DATA_DIR: workDir };
-  const dataConverter = await loadDataConverter(loadConfig(env));
+  const config = loadConfig(env);
+  const dataConverter = await loadDataConverter(config);
   const connection = await Connection.connect({ address: server.address });
   const native = await NativeConnection.connect({ address: server.address });
   const client = new Client({ connection, dataConverter });
@@ -45,9 +47,9 @@ async function main(): Promise<void> {
     connection: native,
     namespace: 'default',
     taskQueue: 'bench',
-    activities: createActivities({ mx, storage: createLocalStorage(join(workDir, 'storage')), clock: systemClock }),
+    activities: createActivities({ mx, storage: createLocalStorage(join(workDir, 'storage')), clock: systemClock, secrets: loadOpener(config) }),
     workflowBundle: { code: bundle.code },
-    dataConverter,
+    dataConverter: await loadWorkerDataConverter(config),
     shutdownGraceTime: 1_000,
   });
   const running = worker.run();

@@ -58,6 +58,18 @@ const schema = z
       .string()
       .regex(/^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/, 'must be comma-separated 32-byte base64 keys')
       .optional(),
+    PAYLOAD_SEAL_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+      .optional(),
+    PAYLOAD_SEAL_PREVIOUS_KEYS: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/, 'must be comma-separated 32-byte base64 keys')
+      .optional(),
+    PAYLOAD_SEAL_PUBLIC_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (the content of <DATA_DIR>/seal.pub)')
+      .optional(),
     WORKER_SHUTDOWN_GRACE_MS: durationMs.default(20_000),
     LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   })
@@ -124,6 +136,10 @@ export interface Config {
     corsOrigins?: string[];
     key: string | undefined;
     previousKeys?: string[];
+    /** X25519 keys that seal credentials and MFA answers: the private ones only workers need. */
+    sealKey?: string;
+    sealPreviousKeys?: string[];
+    sealPublicKey?: string;
   };
   workerShutdownGraceMs: number;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -174,6 +190,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       corsOrigins: e.CODEC_CORS_ORIGINS?.split(','),
       key: e.PAYLOAD_CODEC_KEY,
       previousKeys: e.PAYLOAD_CODEC_PREVIOUS_KEYS?.split(',') ?? [],
+      sealKey: e.PAYLOAD_SEAL_KEY,
+      sealPreviousKeys: e.PAYLOAD_SEAL_PREVIOUS_KEYS?.split(',') ?? [],
+      sealPublicKey: e.PAYLOAD_SEAL_PUBLIC_KEY,
     },
     workerShutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
     logLevel: e.LOG_LEVEL,
@@ -195,6 +214,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
       ...config.codec,
       key: config.codec.key ? '[redacted]' : undefined,
       previousKeys: config.codec.previousKeys?.map(() => '[redacted]'),
+      sealKey: config.codec.sealKey ? '[redacted]' : undefined,
+      sealPreviousKeys: config.codec.sealPreviousKeys?.map(() => '[redacted]'),
     },
   };
 }

@@ -4,12 +4,19 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import { z } from 'zod';
 import { duration } from './duration';
 import { carriedStateSchema } from './carried-state';
+import { secretProblem } from './secret-values';
+import { undecodableReason } from './undecodable';
 
 /** Safe in workflow ids and storage keys, and still any partner id a person would choose. */
 const partnerId = z
   .string()
   .regex(/^[A-Za-z0-9._@-]{1,100}$/, 'must be 1-100 characters of letters, digits, ".", "_", "@" or "-"');
 const isoDate = z.iso.date('must be a date as YYYY-MM-DD');
+/** A credential value, usually sealed: its length is checked on what is inside, so 1 MB fails here, not at MX. */
+const credentialValue = z.string().superRefine((value, ctx) => {
+  const problem = secretProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 const inputSchema = z
   .strictObject({
@@ -19,7 +26,7 @@ const inputSchema = z
     institutionCode: z.string().min(1).optional(),
     institutionName: z.string().min(1).optional(),
     /** Keyed by the institution's credential field name or label (case-insensitive). */
-    credentials: z.record(z.string().min(1), z.string().min(1, 'must not be empty')).optional(),
+    credentials: z.record(z.string().min(1), credentialValue).optional(),
     memberId: partnerId.optional(),
     memberMetadata: z.string().max(10_000).optional(),
     backgroundAggregationIsDisabled: z.boolean().optional(),
@@ -84,6 +91,13 @@ export const INVALID_INPUT = 'INVALID_INPUT';
 
 /** Validates the input or fails the run (non-retryable). Messages name fields, never echo values. */
 export function parseInput(input: unknown): GuideOptions {
+  const undecodable = undecodableReason(input);
+  if (undecodable) {
+    throw ApplicationFailure.nonRetryable(
+      `Invalid workflow input: it could not be decoded (${undecodable}). Next: start the run again with the codec server running (npm start or npm run codec).`,
+      INVALID_INPUT,
+    );
+  }
   const parsed = inputSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {

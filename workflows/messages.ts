@@ -86,6 +86,8 @@ export interface Progress {
     deadline: string | null;
     /** Answers received for challenges that were not pending (counted, never stored or applied). */
     ignoredAnswers?: number;
+    /** mfaAnswers signals the worker could not decode (unknown encoding, damaged, unknown key): ignored. */
+    undecodableSignals?: number;
   };
   attempts: { polls: number; jobStarts: number; mfaRounds: number; jobRetries: number };
   deadlines: { overall: string | null; nextPollAt: string | null };

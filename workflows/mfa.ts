@@ -1,7 +1,7 @@
 // MFA rounds. Each round is the set of challenge guids MX asked for at once; answers are bound to that
 // set, so an answer to an earlier (or not yet asked) challenge can never be applied to a later round.
 // Answer values live only in workflow memory until resume; the progress query shows counts, not values.
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, log, setHandler } from '@temporalio/workflow';
 import {
   answerMfaUpdate,
   mfaAnswersSignal,
@@ -11,6 +11,8 @@ import {
   type PendingChallenge,
   type Progress,
 } from './messages';
+import { secretProblem } from './secret-values';
+import { undecodableReason } from './undecodable';
 
 export const MFA_ANSWER_REJECTED = 'MfaAnswerRejected';
 
@@ -22,6 +24,8 @@ export class Mfa {
   private open = false;
   private answers = new Map<string, string>();
   private results = new Map<number, AnswerMfaResult>();
+  /** Signals whose payload the worker could not decode: ignored, counted for the progress query. */
+  private undecodableSignals = 0;
 
   constructor(
     public round: number,
@@ -43,13 +47,14 @@ export class Mfa {
     );
   }
 
-  view(): Progress['mfa'] & { ignoredAnswers: number } {
+  view(): Progress['mfa'] & { ignoredAnswers: number; undecodableSignals: number } {
     return {
       awaiting: this.open,
       round: this.round,
       challenges: this.open ? this.challenges : [],
       deadline: this.open ? this.deadline : null,
       ignoredAnswers: this.ignoredAnswers,
+      undecodableSignals: this.undecodableSignals,
     };
   }
 
@@ -95,10 +100,16 @@ export class Mfa {
   }
 
   private record(payload: MfaAnswers): void {
+    const undecodable = undecodableReason(payload);
+    if (undecodable) {
+      this.undecodableSignals += 1;
+      log.warn('Ignored an mfaAnswers signal that could not be decoded', { reason: undecodable });
+      return;
+    }
     const answers = Array.isArray(payload?.answers) ? payload.answers : [];
     const pending = new Set(this.open ? this.challenges.map((c) => c.guid) : []);
     for (const answer of answers) {
-      if (pending.has(answer?.guid) && typeof answer.value === 'string' && answer.value !== '') {
+      if (pending.has(answer?.guid) && typeof answer.value === 'string' && !secretProblem(answer.value)) {
         this.answers.set(answer.guid, answer.value);
       } else {
         this.ignoredAnswers += 1;
@@ -111,6 +122,8 @@ export class Mfa {
     const reject = (message: string) => {
       throw ApplicationFailure.nonRetryable(message, MFA_ANSWER_REJECTED);
     };
+    const undecodable = undecodableReason(payload);
+    if (undecodable) reject(`The answers could not be decoded (${undecodable}); nothing was applied. Send them again through the codec server or the support tool.`);
     if (!this.open) reject('No MFA challenge is pending for this run; nothing to answer.');
     if (!payload || !Array.isArray(payload.answers) || payload.answers.length === 0) {
       reject('Expected {"answers":[{"guid":"CRD-…","value":"…"}]} with at least one answer.');
@@ -121,6 +134,8 @@ export class Mfa {
       if (typeof answer?.guid !== 'string' || typeof answer.value !== 'string' || answer.value === '') {
         reject('Every answer needs a string "guid" and a non-empty string "value".');
       }
+      const problem = secretProblem(answer.value);
+      if (problem) reject(`The answer to challenge ${answer.guid} ${problem}.`);
       if (!pending.has(answer.guid)) {
         reject(`Challenge ${answer.guid} is not part of the current MFA round ${this.round} (pending: ${[...pending].join(', ')}).`);
       }

@@ -12,6 +12,7 @@ import { ACTIVITY_ERROR_TYPES as E } from '../src/mx/error-types';
 import { GuideRun } from './guide-run';
 import { parseInput } from './input';
 import { progressQuery, type WorkflowTypeName } from './messages';
+import { SEALED_SECRET_UNREADABLE } from './secret-values';
 
 export async function runGuide<T>(workflowType: WorkflowTypeName, input: unknown, steps: (run: GuideRun) => Promise<T>): Promise<T> {
   const options = parseInput(input);
@@ -41,6 +42,7 @@ const NEXT_ACTION: Record<string, string> = {
   [E.badRequest]: 'MX refused the request as invalid; for statements, the institution may not support them.',
   [E.unauthorized]: 'Check MX_CLIENT_ID and MX_API_KEY of the worker.',
   [E.forbidden]: 'MX refused access: check that this client is allowed the feature and the caller address is whitelisted.',
+  [SEALED_SECRET_UNREADABLE]: 'Give the worker the sealing key the value was sealed for (PAYLOAD_SEAL_KEY, or PAYLOAD_SEAL_PREVIOUS_KEYS after a rotation), then start the guide again.',
 };
 
 function namedFailure(err: ApplicationFailure | ActivityFailure): ApplicationFailure {

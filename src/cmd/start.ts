@@ -11,7 +11,7 @@ import { System } from '../start/system';
 import { waitForPort, waitForWorker } from '../start/wait';
 import { startCodecServer } from '../temporal/codec-server';
 import { connectClient, temporalAddressConfigured, temporalTarget } from '../temporal/connection';
-import { loadPayloadCodec } from '../temporal/data-converter';
+import { loadCodecServerCodec } from '../temporal/data-converter';
 import { startDevServer, stopProcess } from '../temporal/dev-server';
 
 const log = (line: string) => console.log(`[start] ${line}`);
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const uiPort = config.temporal.uiPort;
   const codecServer = await startCodecServer({
     port: config.codec.port,
-    codec: await loadPayloadCodec(config),
+    codec: await loadCodecServerCodec(config),
     // The Web UI calls the codec server from the browser; Temporal Cloud's UI can use it too.
     corsOrigins: [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`, 'https://cloud.temporal.io'],
   });

@@ -8,7 +8,8 @@ import { createMxClient } from '../mx/client';
 import { createLocalStorage } from '../storage/local';
 import type { Storage } from '../storage/types';
 import { connectWorkerConnection, temporalTarget } from '../temporal/connection';
-import { loadDataConverter } from '../temporal/data-converter';
+import { loadWorkerDataConverter } from '../temporal/data-converter';
+import { loadOpener } from '../temporal/seal-keys';
 import { createWorker } from '../worker/create-worker';
 
 async function main(): Promise<void> {
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const { clientId, apiKey, timeoutMs, apiVersion, proxy } = config.mx;
   const mx = createMxClient({ baseUrl, clientId, apiKey, timeoutMs, apiVersion, proxy });
   const storage = createLocalStorage(config.storageDir);
-  const activities = createActivities({ mx, storage, clock: systemClock });
+  const activities = createActivities({ mx, storage, clock: systemClock, secrets: loadOpener(config) });
   const connection = await connectWorkerConnection(target);
   const stopSweeping = sweepPeriodically(storage);
   try {
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
       namespace: target.namespace,
       taskQueue: config.taskQueue,
       activities,
-      dataConverter: await loadDataConverter(config),
+      dataConverter: await loadWorkerDataConverter(config),
       shutdownGraceTime: config.workerShutdownGraceMs,
     });
     const running = worker.run();

@@ -1,11 +1,14 @@
-// The one DataConverter every process uses (worker, support tool, `npm start`, codec server), so what
-// one encrypts the others can read.
-import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// The DataConverters of every process, so what one encodes the others can read. Secrets are sealed
+// (public key) and then every payload is encrypted (AES key); only workers can open sealed values.
 import type { DataConverter } from '@temporalio/common';
+import { join } from 'node:path';
 import type { Config } from '../config';
 import { EncryptionCodec, parseKey } from './codec';
+import { CodecChain } from './codec-chain';
+import { readOrCreateKeyFile } from './key-file';
+import { WorkerPayloadCodec } from './message-codec';
+import { loadSealer } from './seal-keys';
+import { SealingCodec } from './sealing-codec';
 
 /** Where the local-development key lives when PAYLOAD_CODEC_KEY is not set. */
 export function codecKeyPath(config: Config): string {
@@ -24,30 +27,21 @@ export async function loadPayloadCodec(config: Config): Promise<EncryptionCodec>
   return new EncryptionCodec(current, previous);
 }
 
+/** Clients (support tool, `npm start`, tests): seal secrets, encrypt everything. */
 export async function loadDataConverter(config: Config): Promise<DataConverter> {
-  return { payloadCodecs: [await loadPayloadCodec(config)] };
+  return { payloadCodecs: [new SealingCodec({ sealer: loadSealer(config) }), await loadPayloadCodec(config)] };
 }
 
 /**
- * Several processes start together (`npm start` launches the worker and the support page), so the
- * file appears atomically: written under a unique name, then hard-linked into place, which fails if
- * another process won the race — and then its key is the one everybody reads.
+ * The worker: the same codecs, behind a codec that turns an undecodable start input, signal or update
+ * into a marker the workflow handles instead of a workflow task that fails forever.
  */
-function readOrCreateKeyFile(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  mkdirSync(join(path, '..'), { recursive: true });
-  const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  writeFileSync(draft, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-  try {
-    linkSync(draft, path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  } finally {
-    rmSync(draft, { force: true });
-  }
-  return readFileSync(path, 'utf8');
+export async function loadWorkerDataConverter(config: Config): Promise<DataConverter> {
+  const [sealing, encryption] = (await loadDataConverter(config)).payloadCodecs!;
+  return { payloadCodecs: [new WorkerPayloadCodec([sealing!, encryption!])] };
+}
+
+/** The codec server (Web UI, Temporal CLI): seals what it encodes, shows sealed values masked. */
+export async function loadCodecServerCodec(config: Config): Promise<CodecChain> {
+  return new CodecChain([new SealingCodec({ sealer: loadSealer(config), maskOnDecode: true }), await loadPayloadCodec(config)]);
 }

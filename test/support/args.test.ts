@@ -18,8 +18,11 @@ describe('support CLI arguments', () => {
         { guid: 'CRD-1', value: 'correct' },
         { guid: 'CRD-2', value: 'a=b' },
       ],
+      answersFile: null,
       imagesDir: null,
     });
+    expect(parseSupportArgs(['answer', 'wf-1', '--answers-file', '-'])).toMatchObject({ answers: [], answersFile: '-' });
+    expect(() => parseSupportArgs(['answer', 'wf-1', '--answers-file', 'a', '--answer', 'CRD-1=x'])).toThrow('not both');
   });
 
   it('answers --help, -h, help and no arguments with the help text', () => {

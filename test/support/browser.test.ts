@@ -70,7 +70,7 @@ describe.skipIf(chromiumMissing)('support page in headless Chromium', () => {
       'challenge',
       'wrong',
     ]);
-    expect(await section.locator('time.left').innerText()).toMatch(/^(1m \d\ds|\d+s)$/);
+    expect(await section.locator('time.left').innerText()).toMatch(/^(\dm \d\ds|\d+s)$/);
     expect(await page.locator('section.run').count()).toBe(3);
     expect(await page.locator(`section.run[data-workflow-id="${image.workflowId}"] img`).evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
     mkdirSync(dirname(SCREENSHOT), { recursive: true });

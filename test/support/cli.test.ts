@@ -68,8 +68,8 @@ describe('support CLI on real runs waiting for MFA', () => {
     const lines = run.stdout.split('\n');
     expect(lines[0]).toMatch(/^WORKFLOW ID\s+USER\s+INSTITUTION\s+CHALLENGES\s+TIME LEFT$/);
     const textLine = lines.find((line) => line.startsWith(text.workflowId));
-    expect(textLine).toMatch(new RegExp(`^${text.workflowId}\\s+${textRound1.userId}\\s+mxbank\\s+TEXT\\s+(1m \\d\\ds|\\d+s)$`));
-    expect(lines.find((line) => line.startsWith(options.workflowId))).toMatch(/\s+mxbank\s+OPTIONS\s+(1m \d\ds|\d+s)$/);
+    expect(textLine).toMatch(new RegExp(`^${text.workflowId}\\s+${textRound1.userId}\\s+mxbank\\s+TEXT\\s+(\\dm \\d\\ds|\\d+s)$`));
+    expect(lines.find((line) => line.startsWith(options.workflowId))).toMatch(/\s+mxbank\s+OPTIONS\s+(\dm \d\ds|\d+s)$/);
 
     const matched = await support(env.cliEnv, ['pending', '--match', textRound1.userId!.toUpperCase()]);
     expect(matched.stdout.trimEnd().split('\n').slice(1).map((line) => line.split(' ')[0])).toEqual([text.workflowId]);
@@ -130,6 +130,15 @@ describe('support CLI on real runs waiting for MFA', () => {
     expect(done.code).toBe(0);
     expect(done.stdout).toMatch(/^Accepted \(round 1\): MX connected the member/);
     await expect(options.result()).resolves.toBeDefined();
+  });
+
+  it('answer reads <guid>=<value> lines from --answers-file - (stdin), keeping the answer off the command line', async () => {
+    const waiting = await waitUntilQueued(env.client, image);
+    const done = await support(env.cliEnv, ['answer', image.workflowId, '--answers-file', '-'], `\n${waiting.mfa.challenges[0]!.guid}=correct\n`);
+    expect(done.stderr).toBe('');
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/^Accepted \(round 1\): MX connected the member/);
+    await expect(image.result()).resolves.toBeDefined();
   });
 
   it('gives one line and a non-zero exit for an unknown run, a run not waiting, and a server that is down', async () => {

@@ -1,5 +1,6 @@
 // Command-line arguments of `npm run support`. Hand-rolled so that no error message ever repeats an
-// argument's value: `--answer` values are MFA answers.
+// argument's value: `--answer` values are MFA answers. `--answers-file` keeps them off the command line
+// (and out of shell history and `ps`).
 import type { MfaAnswer } from '../../../workflows/messages';
 import { SupportError } from '../errors';
 
@@ -7,12 +8,13 @@ export type SupportCommand =
   | { command: 'help' }
   | { command: 'pending'; json: boolean; match: string | null }
   | { command: 'show'; workflowId: string; json: boolean; imagesDir: string | null }
-  | { command: 'answer'; workflowId: string; answers: MfaAnswer[]; imagesDir: string | null };
+  | { command: 'answer'; workflowId: string; answers: MfaAnswer[]; answersFile: string | null; imagesDir: string | null };
 
 const FLAGS: Record<string, { takesValue: boolean; commands: string[] }> = {
   '--json': { takesValue: false, commands: ['pending', 'show'] },
   '--match': { takesValue: true, commands: ['pending'] },
   '--answer': { takesValue: true, commands: ['answer'] },
+  '--answers-file': { takesValue: true, commands: ['answer'] },
   '--images-dir': { takesValue: true, commands: ['show', 'answer'] },
 };
 
@@ -52,16 +54,18 @@ export function parseSupportArgs(argv: string[]): SupportCommand {
   if (positionals.length !== 1) throw usage(`${command} needs exactly one workflow id.`);
   const workflowId = positionals[0]!;
   if (command === 'show') return { command, workflowId, json, imagesDir };
-  return { command, workflowId, answers: parseAnswers(values['--answer'] ?? []), imagesDir };
+  const answersFile = values['--answers-file']?.at(-1) ?? null;
+  if (answersFile !== null && values['--answer']) throw usage('Give answers with --answer or with --answers-file, not both.');
+  return { command, workflowId, answers: parseAnswers(values['--answer'] ?? []), answersFile, imagesDir };
 }
 
-/** `<challenge guid>=<value>`; the value may itself contain "=". */
-export function parseAnswers(specs: string[]): MfaAnswer[] {
+/** `<challenge guid>=<value>`; the value may itself contain "=". `what` names an entry in errors. */
+export function parseAnswers(specs: string[], what = '--answer number'): MfaAnswer[] {
   const answers: MfaAnswer[] = [];
   for (const [index, spec] of specs.entries()) {
     const eq = spec.indexOf('=');
     const guid = eq === -1 ? '' : spec.slice(0, eq).trim();
-    if (!guid) throw usage(`--answer number ${index + 1} must look like <challenge guid>=<value>.`);
+    if (!guid) throw usage(`${what} ${index + 1} must look like <challenge guid>=<value>.`);
     if (eq === spec.length - 1) throw usage(`--answer for ${guid} has an empty value.`);
     if (answers.some((a) => a.guid === guid)) throw usage(`--answer for ${guid} is given twice.`);
     answers.push({ guid, value: spec.slice(eq + 1) });
@@ -82,9 +86,11 @@ Usage:
   npm run support -- show <workflowId> [--json] [--images-dir <dir>]
       Each challenge of the run: guid, type, question, options. Images are saved to files
       (default: <tmp>/mx-support) and their paths printed.
-  npm run support -- answer <workflowId> [--answer <guid>=<value> ...] [--images-dir <dir>]
+  npm run support -- answer <workflowId> [--answer <guid>=<value> ... | --answers-file <file>] [--images-dir <dir>]
       Sends the answers and prints what MX did next. Without --answer, asks for each
       challenge: hidden input for text and codes, a numbered choice for options.
+      --answers-file reads <guid>=<value> lines from a file (- for stdin), so answers stay
+      off the command line. Answers are sealed: only the workers can read them.
 
 Connection: the Temporal CLI's settings (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
 TEMPORAL_TLS_*, TEMPORAL_PROFILE). Payloads are decrypted with PAYLOAD_CODEC_KEY (or .data/codec.key).

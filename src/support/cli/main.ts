@@ -1,9 +1,11 @@
 // `npm run support`: the support queue, one run's challenges, and sending answers, for an agent on a call.
+import { readFile } from 'node:fs/promises';
 import type { Client } from '@temporalio/client';
+import type { MfaAnswer } from '../../../workflows/messages';
 import { connectSupportClient } from '../connect';
 import { SupportError, toSupportError } from '../errors';
 import { getRun, listWaitingRuns, requireWaiting, sendAnswers } from '../runs';
-import { HELP, parseSupportArgs, type SupportCommand } from './args';
+import { HELP, parseAnswers, parseSupportArgs, type SupportCommand } from './args';
 import { askForAnswers } from './prompt';
 import { answerHint, challengeList, describeOutcome, pendingJson, pendingTable, runHeader } from './render';
 import { defaultImagesDir, saveChallengeImages } from './save-images';
@@ -63,7 +65,7 @@ async function execute(client: Client, command: Exclude<SupportCommand, { comman
     }
     return 0;
   }
-  let answers = command.answers;
+  let answers = command.answersFile === null ? command.answers : await readAnswersFile(command.answersFile, io.stdin);
   if (answers.length === 0) {
     io.stderr.write(`${runHeader(run, progress)}\n\n${challengeList(progress.mfa.challenges, images)}\n`);
     answers = await askForAnswers(progress.mfa.challenges, { input: io.stdin, output: io.stderr });
@@ -77,4 +79,21 @@ async function execute(client: Client, command: Exclude<SupportCommand, { comman
     print(`\n${challengeList(outcome.result.challenges, next)}\n\n${answerHint(run.workflowId, outcome.result.challenges)}`);
   }
   return exitCode;
+}
+
+/** `<guid>=<value>` lines from a file, or from stdin for `-`; blank lines are skipped. */
+async function readAnswersFile(path: string, stdin: NodeJS.ReadableStream): Promise<MfaAnswer[]> {
+  let content: string;
+  try {
+    content = path === '-' ? await text(stdin) : await readFile(path, 'utf8');
+  } catch (err) {
+    throw new SupportError('bad-input', `Cannot read --answers-file ${JSON.stringify(path)}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
+  }
+  return parseAnswers(content.split(/\r?\n/).filter((line) => line.trim() !== ''), '--answers-file line');
+}
+
+async function text(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
 }

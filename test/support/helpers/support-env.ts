@@ -11,7 +11,8 @@ import { loadConfig, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../../src/con
 import { createMxClient } from '../../../src/mx/client';
 import { type Sandbox, startSandbox } from '../../../src/sandbox/server';
 import { createLocalStorage } from '../../../src/storage/local';
-import { loadDataConverter } from '../../../src/temporal/data-converter';
+import { loadDataConverter, loadWorkerDataConverter } from '../../../src/temporal/data-converter';
+import { loadOpener } from '../../../src/temporal/seal-keys';
 import { createWorker } from '../../../src/worker/create-worker';
 import { MxAwaitingMfa, type Progress, progressQuery } from '../../../workflows/messages';
 import { connectToTestServer, uniqueName, workflowBundlePath } from '../../helpers/temporal';
@@ -32,11 +33,12 @@ export interface SupportEnv {
 
 export async function startSupportEnv(): Promise<SupportEnv> {
   const temporal = await connectToTestServer();
-  const sandbox = await startSandbox({ port: 0, jobDurationMs: 400, challengeExpiryMs: 60_000 });
+  const sandbox = await startSandbox({ port: 0, jobDurationMs: 400, challengeExpiryMs: 180_000 });
   const workDir = mkdtempSync(join(tmpdir(), 'mx-support-'));
   const codecKey = randomBytes(32).toString('base64');
   const cliEnv = { ...process.env, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: 'default', PAYLOAD_CODEC_KEY: codecKey, DATA_DIR: workDir };
-  const dataConverter = await loadDataConverter(loadConfig(cliEnv));
+  const config = loadConfig(cliEnv);
+  const dataConverter = await loadDataConverter(config);
   const client = new Client({ connection: temporal.client.connection, dataConverter });
   const taskQueue = uniqueName('support');
   const mx = createMxClient({ baseUrl: sandbox.url, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, timeoutMs: 5_000 });
@@ -44,9 +46,9 @@ export async function startSupportEnv(): Promise<SupportEnv> {
     connection: temporal.nativeConnection,
     namespace: 'default',
     taskQueue,
-    activities: createActivities({ mx, storage: createLocalStorage(join(workDir, 'storage')), clock: systemClock }),
+    activities: createActivities({ mx, storage: createLocalStorage(join(workDir, 'storage')), clock: systemClock, secrets: loadOpener(config) }),
     workflowBundle: { codePath: workflowBundlePath() },
-    dataConverter,
+    dataConverter: await loadWorkerDataConverter(config),
     shutdownGraceTime: 1_000,
   });
   const running = worker.run();
@@ -67,8 +69,8 @@ export async function startSupportEnv(): Promise<SupportEnv> {
             userId,
             institutionCode: 'mxbank',
             credentials: { username: 'mxuser', password },
-            polling: { initialInterval: '100ms', maxInterval: '400ms', deadline: '90s' },
-            mfa: { timeout: '90s' },
+            polling: { initialInterval: '100ms', maxInterval: '400ms', deadline: '180s' },
+            mfa: { timeout: '180s' },
           },
         ],
       });
