@@ -13,4 +13,6 @@ export interface ActivityDeps {
   mx: MxClient;
   storage: Storage;
   clock: Clock;
+  /** Keys of the members' derived partner ids (activities/member-id.ts), current first. Default: one key for this process. */
+  memberIdKeys?: Buffer[];
 }

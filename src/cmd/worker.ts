@@ -2,11 +2,12 @@
 // (running activities get WORKER_SHUTDOWN_GRACE_MS to finish) and exits.
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities, systemClock } from '../../activities';
+import { MEMBER_ID_KEY_INFO } from '../../activities/member-id';
 import { loadConfig, mxBaseUrl } from '../config';
 import { createMxClient } from '../mx/client';
 import { createLocalStorage } from '../storage/local';
 import { connectWorkerConnection, temporalTarget } from '../temporal/connection';
-import { loadDataConverter } from '../temporal/data-converter';
+import { loadDataConverter, loadPayloadCodec } from '../temporal/data-converter';
 import { createWorker } from '../worker/create-worker';
 
 async function main(): Promise<void> {
@@ -16,7 +17,9 @@ async function main(): Promise<void> {
   const target = temporalTarget();
   const baseUrl = mxBaseUrl(config);
   const mx = createMxClient({ baseUrl, clientId: config.mx.clientId, apiKey: config.mx.apiKey, timeoutMs: config.mx.timeoutMs });
-  const activities = createActivities({ mx, storage: createLocalStorage(config.storageDir), clock: systemClock });
+  // Every worker holds the codec key, so every worker derives the same member ids, across restarts and rotations.
+  const memberIdKeys = (await loadPayloadCodec(config)).derivedKeys(MEMBER_ID_KEY_INFO);
+  const activities = createActivities({ mx, storage: createLocalStorage(config.storageDir), clock: systemClock, memberIdKeys });
   const connection = await connectWorkerConnection(target);
   try {
     const worker = await createWorker({

@@ -1,7 +1,7 @@
 // AES-256-GCM payload encryption, so member credentials and MFA answers reach Temporal's history
 // (and its Web UI, and its database) only as ciphertext. The format follows Temporal's encryption
 // sample: the whole serialized Payload is encrypted, so its own metadata (encoding) is hidden too.
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 // CommonJS without static named exports: under Node's ESM loader only the default import works.
 import proto from '@temporalio/proto';
@@ -52,6 +52,15 @@ export class EncryptionCodec implements PayloadCodec {
     this.currentKey = currentKey;
     this.keyId = keyIdOf(currentKey);
     this.keys = new Map([...previousKeys, currentKey].map((key) => [keyIdOf(key), key]));
+  }
+
+  /**
+   * Keys for another purpose (`info` names it), derived from the current key and then each previous one,
+   * so what they protect follows a rotation and the payload keys themselves never leave this object.
+   */
+  derivedKeys(info: string): Buffer[] {
+    const keys = [this.currentKey, ...[...this.keys.values()].filter((key) => key !== this.currentKey)];
+    return keys.map((key) => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), info, KEY_BYTES)));
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
