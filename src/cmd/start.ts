@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import { type Config, ConfigError, loadConfig, mxBaseUrl } from '../config';
 import { type Child, describeExit, startChild } from '../start/child';
 import { instructionLines } from '../start/instructions';
+import { keepGoingWithoutOutput, writeLine } from '../start/output';
 import { assertPortsFree, portsToBind } from '../start/ports';
 import { ensureSearchAttributes } from '../start/search-attributes';
 import { System } from '../start/system';
@@ -14,8 +15,8 @@ import { connectClient, temporalAddressConfigured, temporalTarget } from '../tem
 import { loadPayloadCodec } from '../temporal/data-converter';
 import { startDevServer, stopProcess } from '../temporal/dev-server';
 
-const log = (line: string) => console.log(`[start] ${line}`);
-const print = (line: string) => console.log(line);
+const log = (line: string) => writeLine(`[start] ${line}`);
+const print = writeLine;
 const system = new System(log);
 let exitCode = 0;
 
@@ -27,6 +28,7 @@ interface Temporal {
 }
 
 async function main(): Promise<void> {
+  keepGoingWithoutOutput();
   const config = loadConfig();
   const remote = temporalAddressConfigured();
   const sandbox = !config.mx.baseUrl;
