@@ -38,7 +38,8 @@ export function workflowStartCommand(type: WorkflowTypeName, options: Instructio
     `--task-queue ${options.taskQueue}`,
     `--type ${type}`,
     `--workflow-id ${WORKFLOW_ID_PREFIX[type]}-${input.userId}-${input.institutionCode}`,
-    '--id-conflict-policy Fail',
+    // Without --fail-existing the CLI answers a start of a running id with that run, as if it had started it.
+    '--id-conflict-policy Fail --fail-existing',
     `--input '${JSON.stringify(input)}'`,
   ].join(' ');
 }
@@ -54,6 +55,8 @@ export function instructionLines(options: Instructions): string[] {
     '',
     'Start a guide run (input encrypted on the way in):',
     ...WORKFLOW_TYPES.map((type) => `  ${workflowStartCommand(type, options)}`),
+    'Starting a workflow id that is still running starts nothing: the CLI says "Workflow execution is already running" and',
+    `names the run (watch it: npm run temporal -- workflow describe${options.addressIsDefault ? '' : ` --address ${options.temporalAddress}`} --workflow-id <id>).`,
     ...(options.sandbox ? ['With "password":"challenge" the sandbox asks MFA: answer "correct" on the support page.'] : []),
     '',
   ];

@@ -64,7 +64,7 @@ describe('npm start', () => {
     ]) {
       expect(out).toContain(
         `npm run temporal -- workflow start --address 127.0.0.1:${TEMPORAL_PORT} --codec-endpoint http://127.0.0.1:${CODEC_PORT} ` +
-          `--task-queue mx-guides --type ${type} --workflow-id ${id} --id-conflict-policy Fail ` +
+          `--task-queue mx-guides --type ${type} --workflow-id ${id} --id-conflict-policy Fail --fail-existing ` +
           `--input '{"userId":"alice","institutionCode":"mxbank","credentials":{"username":"mxuser","password":"password"}}'`,
       );
     }
