@@ -1,6 +1,7 @@
 // The local system agrees with itself across an `npm start` restart: a run waiting for MFA before the
 // restart takes its answer after it and completes, because the Temporal server, the codec key and now
 // the sandbox all keep their state in DATA_DIR.
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../../src/config';
@@ -29,7 +30,19 @@ async function waitForMfa(client: Client, workflowId: string): Promise<Progress>
 
 describe('npm start restarted', () => {
   const runs: StartRun[] = [];
-  afterAll(() => runs.forEach((run) => run.killAll()));
+  // Once npm start's own process is gone its children are no longer found below it: remember them.
+  const seen = new Set<number>();
+  afterAll(() => {
+    runs.forEach((run) => run.killAll());
+    // Only a process still running on this test's DATA_DIR: a pid may since belong to someone else.
+    for (const pid of seen) {
+      try {
+        if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`DATA_DIR=${runs[0]?.dataDir}`)) process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  });
 
   it('a run waiting for MFA continues after the restart', { timeout: 600_000 }, async () => {
     const first = runStart(await freePorts());
@@ -45,12 +58,14 @@ describe('npm start restarted', () => {
     const waiting = await waitForMfa(temporal.client, workflowId);
     await temporal.close();
     const pids = [first.process.pid!, ...descendants(first.process.pid!)];
+    pids.forEach((pid) => seen.add(pid));
     first.interrupt();
     expect(await survivors(pids, 90_000)).toEqual([]);
 
     const second = runStart(first.ports, {}, first.dataDir);
     runs.push(second);
     await second.waitFor(READY, 240_000);
+    descendants(second.process.pid!).forEach((pid) => seen.add(pid));
     temporal = await connect(second);
     try {
       const handle = temporal.client.workflow.getHandle(workflowId);
