@@ -1,14 +1,13 @@
 // The local system agrees with itself across an `npm start` restart: a run waiting for MFA before the
 // restart takes its answer after it and completes, because the Temporal server, the codec key and now
 // the sandbox all keep their state in DATA_DIR.
-import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../../src/config';
 import { loadDataConverter } from '../../src/temporal/data-converter';
 import type { RunManifest } from '../../workflows/manifest';
 import { answerMfaUpdate, progressQuery, type Progress } from '../../workflows/messages';
-import { descendants, freePorts, runStart, type StartRun, survivors } from './run-start';
+import { descendants, freePorts, killLeftovers, runStart, type StartRun, survivors } from './run-start';
 
 const READY = '[start] Ready.';
 
@@ -34,14 +33,7 @@ describe('npm start restarted', () => {
   const seen = new Set<number>();
   afterAll(() => {
     runs.forEach((run) => run.killAll());
-    // Only a process still running on this test's DATA_DIR: a pid may since belong to someone else.
-    for (const pid of seen) {
-      try {
-        if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`DATA_DIR=${runs[0]?.dataDir}`)) process.kill(pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
+    if (runs[0]) killLeftovers(seen, runs[0].dataDir);
   });
 
   it('a run waiting for MFA continues after the restart', { timeout: 600_000 }, async () => {

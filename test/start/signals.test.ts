@@ -2,19 +2,23 @@
 // whose reader dies first (`npm start | tee log`: tee gets the same SIGINT), and SIGHUP when its terminal
 // goes away (output can no longer be written either). Each case runs the real command, as a terminal would.
 import { afterEach, describe, expect, it } from 'vitest';
-import { descendants, freePorts, runStart, type StartRun, survivors } from './run-start';
+import { descendants, freePorts, killLeftovers, runStart, type StartRun, survivors } from './run-start';
 
 const READY = '[start] Ready.';
 
 describe('npm start and the end of its session', () => {
   let start: StartRun | undefined;
-  afterEach(() => start?.killAll());
+  let pids: number[] = [];
+  afterEach(() => {
+    start?.killAll();
+    if (start) killLeftovers(pids, start.dataDir);
+  });
 
   /** Up and ready, with every process it started; then its output has nowhere to go. */
   async function readyThenOutputGone(): Promise<number[]> {
     start = runStart(await freePorts());
     await start.waitFor(READY, 240_000);
-    const pids = [start.process.pid!, ...descendants(start.process.pid!)];
+    pids = [start.process.pid!, ...descendants(start.process.pid!)];
     expect(pids.length).toBeGreaterThan(4);
     start.process.stdout!.destroy();
     start.process.stderr!.destroy();
