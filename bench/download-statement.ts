@@ -128,7 +128,7 @@ async function downloadThroughActivity(activities: Activities, input: DownloadSt
 async function curlToDisk(url: string, path: string): Promise<number> {
   const auth = Buffer.from(`${SANDBOX_CLIENT_ID}:${SANDBOX_API_KEY}`).toString('base64');
   const started = performance.now();
-  await promisify(execFile)('curl', ['-sSf', '-o', path, '-H', `Authorization: Basic ${auth}`, '-H', 'Accept: application/vnd.mx.api.v1+pdf', url]);
+  await promisify(execFile)('curl', ['-sSf', '-o', path, '-H', `Authorization: Basic ${auth}`, '-H', 'Accept: application/vnd.mx.api.v1+pdf', '-H', 'Accept-Version: v20111101', url]);
   const seconds = (performance.now() - started) / 1000;
   if ((await stat(path)).size !== megabytes * MB) throw new Error('curl downloaded the wrong size');
   return seconds;

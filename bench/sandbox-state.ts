@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       headers: {
         authorization: `Basic ${Buffer.from(`${SANDBOX_CLIENT_ID}:${SANDBOX_API_KEY}`).toString('base64')}`,
         accept: 'application/vnd.mx.api.v1+json',
+        'accept-version': 'v20111101',
         'content-type': 'application/json',
       },
       body: body === undefined ? undefined : JSON.stringify(body),

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(sandbox.url + path, {
       method,
-      headers: { authorization: auth, accept: 'application/vnd.mx.api.v1+json', 'content-type': 'application/json' },
+      headers: { authorization: auth, accept: 'application/vnd.mx.api.v1+json', 'accept-version': 'v20111101', 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return (await response.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
 
     const { stdout } = await promisify(execFile)('curl', [
       '-sS', '-o', '/dev/null', '-w', '%{size_download} %{time_total} %{http_code}',
-      '-H', `Authorization: ${auth}`, '-H', 'Accept: application/vnd.mx.api.v1+pdf', sandbox.url + uri,
+      '-H', `Authorization: ${auth}`, '-H', 'Accept: application/vnd.mx.api.v1+pdf', '-H', 'Accept-Version: v20111101', sandbox.url + uri,
     ]);
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);

@@ -1,8 +1,18 @@
 // The one place that reads the environment. Everything else receives a typed Config.
 import { z } from 'zod';
+import { parseProxyUrl, type ProxySettings } from './mx/proxy';
+import { DEFAULT_MX_API_VERSION, MX_API_VERSIONS, type MxApiVersion } from './mx/versions';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const durationMs = z.coerce.number().int().positive();
+// Proxy URLs may carry a password: the message says what is wrong, never the value.
+const proxyUrl = z.string().superRefine((value, ctx) => {
+  try {
+    parseProxyUrl(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
 
 const schema = z
   .object({
@@ -10,6 +20,14 @@ const schema = z
     MX_CLIENT_ID: z.string().min(1).optional(),
     MX_API_KEY: z.string().min(1).optional(),
     MX_TIMEOUT_MS: durationMs.default(30_000),
+    // curl's names; the lowercase spelling wins when both are set, as in curl.
+    HTTPS_PROXY: proxyUrl.optional(),
+    https_proxy: proxyUrl.optional(),
+    HTTP_PROXY: proxyUrl.optional(),
+    http_proxy: proxyUrl.optional(),
+    NO_PROXY: z.string().optional(),
+    no_proxy: z.string().optional(),
+    MX_API_VERSION: z.enum(MX_API_VERSIONS, { error: `must be one of ${MX_API_VERSIONS.join(', ')}` }).default(DEFAULT_MX_API_VERSION),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('mx-guides'),
     STORAGE_DIR: z.string().min(1).default('.data/storage'),
     DATA_DIR: z.string().min(1).default('.data'),
@@ -46,11 +64,21 @@ const schema = z
   .superRefine((env, ctx) => {
     // Real MX needs real keys; the sandbox has its own defaults.
     if (env.MX_BASE_URL) {
+      const url = new URL(env.MX_BASE_URL);
+      if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+        const message = 'must be https:// (MX serves only HTTPS; http:// would send the API key in clear text), except on loopback';
+        ctx.addIssue({ code: 'custom', path: ['MX_BASE_URL'], message });
+      }
       for (const key of ['MX_CLIENT_ID', 'MX_API_KEY'] as const) {
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when MX_BASE_URL is set' });
       }
     }
   });
+
+/** localhost, 127.0.0.0/8 and ::1: traffic that never leaves the machine. */
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
 
 /** Every variable loadConfig reads (Temporal's own TEMPORAL_ADDRESS etc. are read by @temporalio/envconfig). */
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
@@ -66,6 +94,10 @@ export interface Config {
     clientId: string;
     apiKey: string;
     timeoutMs: number;
+    /** The forward proxy to MX; none for the local sandbox, which is always reached directly. */
+    proxy: ProxySettings | undefined;
+    /** The Platform API version the worker talks (Accept-Version); one per worker. */
+    apiVersion: MxApiVersion;
   };
   taskQueue: string;
   storageDir: string;
@@ -116,6 +148,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       clientId: e.MX_CLIENT_ID ?? SANDBOX_CLIENT_ID,
       apiKey: e.MX_API_KEY ?? SANDBOX_API_KEY,
       timeoutMs: e.MX_TIMEOUT_MS,
+      proxy: e.MX_BASE_URL
+        ? { httpsProxy: e.https_proxy ?? e.HTTPS_PROXY, httpProxy: e.http_proxy ?? e.HTTP_PROXY, noProxy: e.no_proxy ?? e.NO_PROXY }
+        : undefined,
+      apiVersion: e.MX_API_VERSION,
     },
     taskQueue: e.TEMPORAL_TASK_QUEUE,
     storageDir: e.STORAGE_DIR,
@@ -153,7 +189,7 @@ export function mxBaseUrl(config: Config): string {
 export function describeConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
-    mx: { ...config.mx, apiKey: '[redacted]' },
+    mx: { ...config.mx, apiKey: '[redacted]', proxy: config.mx.proxy && describeProxy(config.mx.proxy) },
     supportWeb: { ...config.supportWeb, token: config.supportWeb.token ? '[redacted]' : undefined },
     codec: {
       ...config.codec,
@@ -161,4 +197,13 @@ export function describeConfig(config: Config): Record<string, unknown> {
       previousKeys: config.codec.previousKeys?.map(() => '[redacted]'),
     },
   };
+}
+
+function describeProxy(proxy: ProxySettings): ProxySettings {
+  const shown = (raw: string | undefined) => {
+    if (!raw) return raw;
+    const parsed = parseProxyUrl(raw);
+    return parsed.authorization ? `${parsed.origin} (with credentials)` : parsed.origin;
+  };
+  return { ...proxy, httpsProxy: shown(proxy.httpsProxy), httpProxy: shown(proxy.httpProxy) };
 }

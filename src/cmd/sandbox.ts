@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     [
       `MX sandbox listening on ${sandbox.url}`,
       `  Basic auth   client_id ${keys.clientId}  api_key ${shownKey}`,
+      '  Versions     Accept-Version v20111101 (Accept application/vnd.mx.api.v1+json) or v20250224 (Accept application/json); none: 406',
       `  MX Bank      institution_code mxbank, username mxuser (guid ${MX_BANK_USERNAME_GUID})`,
       `               password "password" connects, "challenge" asks MFA (answer "correct"); password guid ${MX_BANK_PASSWORD_GUID}`,
       `  All test passwords: curl ${sandbox.url}/`,

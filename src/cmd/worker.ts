@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger(config.logLevel) });
   const target = temporalTarget();
   const baseUrl = mxBaseUrl(config);
-  const mx = createMxClient({ baseUrl, clientId: config.mx.clientId, apiKey: config.mx.apiKey, timeoutMs: config.mx.timeoutMs });
+  const { clientId, apiKey, timeoutMs, apiVersion, proxy } = config.mx;
+  const mx = createMxClient({ baseUrl, clientId, apiKey, timeoutMs, apiVersion, proxy });
   // Every worker holds the codec key, so every worker derives the same member ids, across restarts and rotations.
   const memberIdKeys = (await loadPayloadCodec(config)).derivedKeys(MEMBER_ID_KEY_INFO);
   const activities = createActivities({ mx, storage: createLocalStorage(config.storageDir), clock: systemClock, memberIdKeys });
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
     });
     const running = worker.run();
     console.log(
-      `Worker polling task queue "${config.taskQueue}" on ${target.address} (namespace ${target.namespace}); MX at ${baseUrl}, storage ${config.storageDir}. Ctrl-C drains and stops.`,
+      `Worker polling task queue "${config.taskQueue}" on ${target.address} (namespace ${target.namespace}); MX ${apiVersion} at ${baseUrl}, storage ${config.storageDir}. Ctrl-C drains and stops.`,
     );
     await running;
     console.log('Worker drained and stopped.');

@@ -1,15 +1,17 @@
-// A typed client for the MX Platform API v20111101 endpoints the two guides use (NOTES.md §2).
-// Every call takes an optional AbortSignal; lists are async iterators over every page.
+// A typed client for the MX Platform API endpoints the two guides use (NOTES.md §2), in the guides'
+// v20111101 vocabulary whichever version it talks: the version adapter (./versions) spells headers,
+// bodies and query parameters for the version chosen. Every call takes an optional AbortSignal; lists
+// are async iterators over every page.
 import type { ByteSink } from '../storage/types';
 import { z } from 'zod';
 import { createMxHttp, type MxConnectionOptions, type MxHttp, type Query } from './http';
 import { MAX_INSTITUTIONS_PER_PAGE, paginate, type Page } from './pagination';
+import { DEFAULT_MX_API_VERSION, MX_API_VERSIONS, mxVersion, type MxApiVersion, type MxVersion } from './versions';
 import {
   accountSchema,
   challengeSchema,
   credentialSchema,
   envelope,
-  institutionSchema,
   listEnvelope,
   memberSchema,
   memberStatusSchema,
@@ -27,7 +29,10 @@ import {
   type MxUser,
 } from './schemas';
 
-export type MxClientOptions = MxConnectionOptions;
+export interface MxClientOptions extends MxConnectionOptions {
+  /** The Platform API version to talk (MX_API_VERSION); v20111101 when absent. */
+  apiVersion?: MxApiVersion;
+}
 export interface CallOptions {
   signal?: AbortSignal;
 }
@@ -45,6 +50,7 @@ export interface CreateUserBody {
 export interface MemberOptionsBody {
   id?: string;
   metadata?: string;
+  /** The statements guide's "no aggregation on create"; v20250224 says it with data_request.products. */
   skip_aggregation?: boolean;
   background_aggregation_is_disabled?: boolean;
   use_cases?: ('PFM' | 'MONEY_MOVEMENT')[];
@@ -87,6 +93,7 @@ export interface MxClient {
   listInstitutions(search: InstitutionSearch, options?: CallOptions): AsyncGenerator<MxInstitution>;
   readInstitution(institutionCode: string, options?: CallOptions): Promise<MxInstitution>;
   listInstitutionCredentials(institutionCode: string, options?: CallOptions): AsyncGenerator<MxCredential>;
+  /** MX answers 200 (no job started), 202 (aggregation requested) or, in v20250224, 201 (a product failed). */
   createMember(userGuid: string, member: CreateMemberBody, options?: CallOptions): Promise<MxMember>;
   readMember(userGuid: string, memberGuid: string, options?: CallOptions): Promise<MxMember>;
   updateMember(userGuid: string, memberGuid: string, member: UpdateMemberBody, options?: CallOptions): Promise<MxMember>;
@@ -108,7 +115,6 @@ export interface MxClient {
 }
 
 const users = listEnvelope('users', userSchema);
-const institutions = listEnvelope('institutions', institutionSchema);
 const credentials = listEnvelope('credentials', credentialSchema);
 const members = listEnvelope('members', memberSchema);
 const challenges = listEnvelope('challenges', challengeSchema);
@@ -116,7 +122,6 @@ const accounts = listEnvelope('accounts', accountSchema);
 const transactions = listEnvelope('transactions', transactionSchema);
 const statements = listEnvelope('statements', statementSchema);
 const user = envelope('user', userSchema);
-const institution = envelope('institution', institutionSchema);
 const member = envelope('member', memberSchema);
 const memberStatus = envelope('member', memberStatusSchema);
 const statement = envelope('statement', statementSchema);
@@ -126,6 +131,7 @@ const optionsSchema = z.object({
   clientId: z.string().min(1, 'clientId is required'),
   apiKey: z.string().min(1, 'apiKey is required'),
   timeoutMs: z.number().int().positive('timeoutMs must be a positive integer'),
+  apiVersion: z.enum(MX_API_VERSIONS, { error: `apiVersion must be one of ${MX_API_VERSIONS.join(', ')}` }).optional(),
 });
 
 export function createMxClient(options: MxClientOptions): MxClient {
@@ -134,8 +140,9 @@ export function createMxClient(options: MxClientOptions): MxClient {
     // zod echoes no input values for these checks, so the API key cannot leak here.
     throw new TypeError(`Invalid MX client options: ${checked.error.issues.map((i) => i.message).join('; ')}`);
   }
-  const http = createMxHttp(options);
-  return { ...userCalls(http), ...institutionCalls(http), ...memberCalls(http), ...dataCalls(http) };
+  const version = mxVersion(checked.data.apiVersion ?? DEFAULT_MX_API_VERSION);
+  const http = createMxHttp(options, { json: version.jsonHeaders, pdf: version.pdfHeaders });
+  return { ...userCalls(http), ...institutionCalls(http, version), ...memberCalls(http, version), ...dataCalls(http, version) };
 }
 
 /** Builds a path, percent-encoding each identifier and refusing empty ones. */
@@ -187,7 +194,9 @@ function userCalls(http: MxHttp): Pick<MxClient, 'createUser' | 'listUsers' | 'r
   };
 }
 
-function institutionCalls(http: MxHttp): Pick<MxClient, 'listInstitutions' | 'readInstitution' | 'listInstitutionCredentials'> {
+function institutionCalls(http: MxHttp, version: MxVersion): Pick<MxClient, 'listInstitutions' | 'readInstitution' | 'listInstitutionCredentials'> {
+  const institutions = listEnvelope('institutions', version.institution);
+  const institution = envelope('institution', version.institution);
   return {
     listInstitutions: (search, o) =>
       lister(
@@ -197,7 +206,7 @@ function institutionCalls(http: MxHttp): Pick<MxClient, 'listInstitutions' | 're
         () => ({
           endpoint: 'listInstitutions',
           path: '/institutions',
-          query: { name: search.name, supports_account_statement: search.supportsAccountStatement },
+          query: version.institutionQuery(search),
           signal: o?.signal,
         }),
         MAX_INSTITUTIONS_PER_PAGE,
@@ -227,7 +236,7 @@ type MemberCalls = Pick<
   | 'listMemberChallenges'
 >;
 
-function memberCalls(http: MxHttp): MemberCalls {
+function memberCalls(http: MxHttp, version: MxVersion): MemberCalls {
   const memberPath = (u: string, m: string, tail = '') => path`/users/${u}/members/${m}` + tail;
   const send = async (endpoint: string, method: 'GET' | 'POST' | 'PUT', at: string, extra: { body?: unknown; secrets?: string[]; conflict?: 'job' | 'duplicate'; signal?: AbortSignal }) =>
     (await must(http.json({ endpoint, method, path: at, schema: member, ...extra }))).member;
@@ -235,10 +244,10 @@ function memberCalls(http: MxHttp): MemberCalls {
 
   return {
     createMember: async (u, body, o) =>
-      send('createMember', 'POST', path`/users/${u}/members`, { body: { member: body }, secrets: values(body.credentials), conflict: 'duplicate', signal: o?.signal }),
+      send('createMember', 'POST', path`/users/${u}/members`, { body: version.createMemberBody(body), secrets: values(body.credentials), conflict: 'duplicate', signal: o?.signal }),
     readMember: async (u, m, o) => send('readMember', 'GET', memberPath(u, m), { signal: o?.signal }),
     updateMember: async (u, m, body, o) =>
-      send('updateMember', 'PUT', memberPath(u, m), { body: { member: body }, secrets: values(body.credentials), conflict: 'duplicate', signal: o?.signal }),
+      send('updateMember', 'PUT', memberPath(u, m), { body: version.updateMemberBody(body), secrets: values(body.credentials), conflict: 'duplicate', signal: o?.signal }),
     listMembers: (u, o) => lister(http, 'members', members, () => ({ endpoint: 'listMembers', path: path`/users/${u}/members`, signal: o?.signal })),
     readMemberStatus: async (u, m, o) =>
       (await must(http.json({ endpoint: 'readMemberStatus', method: 'GET', path: memberPath(u, m, '/status'), schema: memberStatus, signal: o?.signal })))
@@ -262,11 +271,11 @@ function memberCalls(http: MxHttp): MemberCalls {
 
 function dataCalls(
   http: MxHttp,
+  version: MxVersion,
 ): Pick<
   MxClient,
   'listMemberAccounts' | 'listTransactionsByAccount' | 'listTransactionsByMember' | 'listStatements' | 'readStatement' | 'downloadStatementPdf'
 > {
-  const dates = (w: DateWindow) => ({ from_date: w.fromDate, to_date: w.toDate });
   return {
     listMemberAccounts: (u, m, o) =>
       lister(http, 'accounts', accounts, () => ({ endpoint: 'listMemberAccounts', path: path`/users/${u}/members/${m}/accounts`, signal: o?.signal })),
@@ -274,14 +283,14 @@ function dataCalls(
       lister(http, 'transactions', transactions, () => ({
         endpoint: 'listTransactionsByAccount',
         path: path`/users/${u}/accounts/${a}/transactions`,
-        query: dates(w),
+        query: version.transactionWindow(w),
         signal: o?.signal,
       })),
     listTransactionsByMember: (u, m, w, o) =>
       lister(http, 'transactions', transactions, () => ({
         endpoint: 'listTransactionsByMember',
         path: path`/users/${u}/members/${m}/transactions`,
-        query: dates(w),
+        query: version.transactionWindow(w),
         signal: o?.signal,
       })),
     listStatements: (u, m, o) =>

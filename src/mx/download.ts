@@ -11,6 +11,12 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { ByteSink } from '../storage/types';
+import { RawGetError } from './download-errors';
+import { MIN_TLS_VERSION } from './egress';
+import type { Proxy } from './proxy';
+import { openTunnel } from './tunnel';
+
+export { RawGetError, type RawGetFailureKind } from './download-errors';
 
 export interface RawGetRequest {
   url: URL;
@@ -18,8 +24,10 @@ export interface RawGetRequest {
   /** Allowed until the response head arrives, and then between two reads of the body. */
   timeoutMs: number;
   signal?: AbortSignal;
-  /** Extra TLS settings for https (a private CA, say). */
+  /** Extra TLS settings for https (a private CA, say); never below TLS 1.2. */
   tls?: tls.ConnectionOptions;
+  /** A forward proxy: CONNECT tunnel for https, absolute-form requests for http. */
+  proxy?: Proxy;
 }
 
 export interface RawGetResponse {
@@ -31,20 +39,6 @@ export interface RawGetResponse {
   contentLength: number | null;
   /** The start of a non-2xx body, for the error message. */
   errorText: string;
-}
-
-export type RawGetFailureKind = 'timeout' | 'network' | 'interrupted' | 'protocol';
-
-/** Anything that went wrong on the wire. Messages carry no header or body content. */
-export class RawGetError extends Error {
-  override name = 'RawGetError';
-  constructor(
-    readonly kind: RawGetFailureKind,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 const READ_BUFFER_BYTES = 512 * 1024;
@@ -86,33 +80,73 @@ class Exchange {
   ) {}
 
   start(): void {
-    const { url, signal, timeoutMs } = this.request;
+    const { url, signal, timeoutMs, proxy } = this.request;
     const secure = url.protocol === 'https:';
     if (!secure && url.protocol !== 'http:') return this.fail(new RawGetError('protocol', `unsupported URL scheme ${url.protocol}`));
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
     const port = Number(url.port || (secure ? 443 : 80));
-    // Node asks for the buffer of each next read: the sink's own memory while a Content-Length body
-    // streams (no copy at all), this exchange's read buffer otherwise (head, chunked framing, errors).
-    const onread = { buffer: () => this.nextReadBuffer(), callback: (n: number, buffer: Uint8Array) => this.onSocketRead(n, buffer) };
-    this.socket = secure
-      ? // @types/node leaves `onread` out of tls.connect's options, though Node documents and honours it.
-        tls.connect({ ...this.request.tls, host, port, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'], onread } as tls.ConnectionOptions)
-      : net.connect({ host, port, onread });
-    this.socket.setNoDelay(true);
-    this.socket.on('error', (error) => this.fail(new RawGetError('network', describeSocketError(error), { cause: error })));
-    this.socket.on('end', () => this.onEnd());
-    this.socket.on('close', () => this.onEnd());
-    this.socket.on('timeout', () => this.fail(new RawGetError('network', `no data for ${timeoutMs} ms while reading the body`)));
+    const head = this.requestHead(proxy && !secure ? url.href : `${url.pathname || '/'}${url.search}`);
+    if (!head) return;
     this.headTimer = setTimeout(() => this.fail(new RawGetError('timeout', `no response within ${timeoutMs} ms`)), timeoutMs);
     signal?.addEventListener('abort', this.onAbort, { once: true });
 
-    const target = `${url.pathname || '/'}${url.search}`;
+    // Node asks for the buffer of each next read: the sink's own memory while a Content-Length body
+    // streams (no copy at all), this exchange's read buffer otherwise (head, chunked framing, errors).
+    const onread = { buffer: () => this.nextReadBuffer(), callback: (n: number, buffer: Uint8Array) => this.onSocketRead(n, buffer) };
+    // @types/node leaves `onread` out of tls.connect's options, though Node documents and honours it.
+    const secureOver = (socket?: net.Socket) =>
+      tls.connect({ ...this.request.tls, host, port, socket, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'], minVersion: MIN_TLS_VERSION, onread } as tls.ConnectionOptions);
+    if (proxy && secure) {
+      const toProxy = this.watch(net.connect({ host: proxy.host, port: proxy.port }), `proxy ${proxy.origin}: `);
+      openTunnel(toProxy, proxy, `${url.hostname}:${port}`).then(
+        () => !this.settled && this.send(this.readByEvents(secureOver(toProxy)), head),
+        (error: unknown) => this.fail(error),
+      );
+    } else if (proxy) {
+      this.send(net.connect({ host: proxy.host, port: proxy.port, onread }), head);
+    } else {
+      this.send(secure ? secureOver() : net.connect({ host, port, onread }), head);
+    }
+  }
+
+  /** The request head; null (and the exchange failed) when a header would break the framing. */
+  private requestHead(target: string): string | null {
+    const { url, headers, proxy } = this.request;
     const lines = [`GET ${target} HTTP/1.1`, `Host: ${url.host}`, 'Connection: close'];
-    for (const [name, value] of Object.entries(this.request.headers)) {
-      if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) return this.fail(new RawGetError('protocol', `header ${name} contains a line break`));
+    // Only a proxy that reads the request (plain http) needs its credentials in it; a tunnel had them at CONNECT.
+    if (proxy?.authorization && url.protocol === 'http:') lines.push(`Proxy-Authorization: ${proxy.authorization}`);
+    for (const [name, value] of Object.entries(headers)) {
+      if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) {
+        this.fail(new RawGetError('protocol', `header ${name} contains a line break`));
+        return null;
+      }
       lines.push(`${name}: ${value}`);
     }
-    this.socket.write(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+    return `${lines.join('\r\n')}\r\n\r\n`;
+  }
+
+  /** Fails the exchange on anything the socket reports; `context` names a hop other than MX. */
+  private watch<S extends net.Socket>(socket: S, context = ''): S {
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.on('error', (error) => this.fail(new RawGetError('network', `${context}${describeSocketError(error)}`, { cause: error })));
+    socket.on('end', () => this.onEnd());
+    socket.on('close', () => this.onEnd());
+    socket.on('timeout', () => this.fail(new RawGetError('network', `no data for ${this.request.timeoutMs} ms while reading the body`)));
+    return socket;
+  }
+
+  /**
+   * Node ignores `onread` when TLS wraps a socket it did not open (the tunnel), so there the body comes as
+   * 'data' events and is copied into the sink: only proxied downloads pay that copy.
+   */
+  private readByEvents(socket: tls.TLSSocket): tls.TLSSocket {
+    socket.on('data', (data: Buffer) => this.onRead(data) || this.settled || socket.pause());
+    return socket;
+  }
+
+  private send(socket: net.Socket, head: string): void {
+    this.watch(socket).write(head, 'latin1');
   }
 
   private readonly onAbort = () => this.fail(this.request.signal?.reason);

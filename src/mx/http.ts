@@ -1,5 +1,6 @@
-// The wire: Basic auth, MX's versioned Accept header, JSON envelopes, timeouts, cancellation, and the
-// translation of every failure into an MxError. Nothing here retries: Temporal owns retries.
+// The wire: Basic auth, the version headers (Accept, Accept-Version), JSON envelopes, timeouts,
+// cancellation, and the translation of every failure into an MxError. Nothing here retries: Temporal
+// owns retries.
 import ky, { TimeoutError, type KyInstance } from 'ky';
 import type { z } from 'zod';
 import {
@@ -13,10 +14,10 @@ import {
 } from './errors';
 import type { ByteSink } from '../storage/types';
 import { rawGet, RawGetError } from './download';
+import { createDispatcher, fetchThrough } from './egress';
+import { proxyFor, type ProxySettings } from './proxy';
 import { redact } from './redact';
 
-export const JSON_ACCEPT = 'application/vnd.mx.api.v1+json';
-export const PDF_ACCEPT = 'application/vnd.mx.api.v1+pdf';
 const USER_AGENT = 'mx-temporal-guides';
 
 export interface MxConnectionOptions {
@@ -25,6 +26,14 @@ export interface MxConnectionOptions {
   apiKey: string;
   /** Time allowed until MX's response headers arrive. */
   timeoutMs: number;
+  /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY; none = MX is reached directly. */
+  proxy?: ProxySettings;
+}
+
+/** The headers that select the API version: one set for JSON calls, one for the statement PDF. */
+export interface VersionHeaders {
+  json: Readonly<Record<string, string>>;
+  pdf: Readonly<Record<string, string>>;
 }
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -54,22 +63,24 @@ export interface DownloadCall extends MxRequestInfo {
   onStart?: (contentLength: number | null) => void;
 }
 
-export function createMxHttp(options: MxConnectionOptions): MxHttp {
+export function createMxHttp(options: MxConnectionOptions, versionHeaders: VersionHeaders): MxHttp {
   const basic = Buffer.from(`${options.clientId}:${options.apiKey}`).toString('base64');
+  const proxy = chooseProxy(options);
   const api = ky.create({
     prefixUrl: options.baseUrl,
     timeout: options.timeoutMs,
     retry: 0,
     throwHttpErrors: false,
     headers: { authorization: `Basic ${basic}`, 'user-agent': USER_AGENT },
+    fetch: fetchThrough(createDispatcher(proxy), proxy),
   });
-  // A gateway may echo request headers, so the encoded Authorization value is as secret as the key.
-  const alwaysSecret = [options.apiKey, basic];
+  // A gateway may echo request headers, so the encoded Authorization values are as secret as the keys.
+  const alwaysSecret = [options.apiKey, basic, ...(proxy?.secrets ?? [])];
 
   return {
     async json<T>(call: JsonCall<T>) {
       const secrets = [...alwaysSecret, ...(call.secrets ?? [])];
-      const response = await send(api, call, JSON_ACCEPT, options.timeoutMs, secrets);
+      const response = await send(api, call, versionHeaders.json, options.timeoutMs, secrets);
       const text = await readText(response, call, secrets);
       if (!response.ok) throw httpError(call, response.status, response.headers.get('retry-after'), text, secrets);
       if (response.status === 204 || (call.allowNoContent && text.trim() === '')) {
@@ -81,10 +92,10 @@ export function createMxHttp(options: MxConnectionOptions): MxHttp {
 
     async download(call, into) {
       const url = new URL(call.path.replace(/^\//, ''), options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
-      const headers = { authorization: `Basic ${basic}`, accept: PDF_ACCEPT, 'user-agent': USER_AGENT };
+      const headers = { authorization: `Basic ${basic}`, ...versionHeaders.pdf, 'user-agent': USER_AGENT };
       let response;
       try {
-        response = await rawGet({ url, headers, timeoutMs: options.timeoutMs, signal: call.signal }, into, (head) => {
+        response = await rawGet({ url, headers, timeoutMs: options.timeoutMs, signal: call.signal, proxy }, into, (head) => {
           if (head.status >= 200 && head.status < 300) call.onStart?.(head.contentLength);
         });
       } catch (error) {
@@ -100,10 +111,19 @@ export function createMxHttp(options: MxConnectionOptions): MxHttp {
   };
 }
 
+/** The proxy for MX, or none; a bad proxy URL is named without showing it (it may hold a password). */
+function chooseProxy(options: MxConnectionOptions) {
+  try {
+    return proxyFor(new URL(options.baseUrl), options.proxy);
+  } catch (error) {
+    throw new TypeError(`Invalid MX client options: proxy URL ${(error as Error).message}`);
+  }
+}
+
 async function send(
   api: KyInstance,
   call: MxRequestInfo & { query?: Query; body?: unknown; signal?: AbortSignal },
-  accept: string,
+  versionHeaders: Readonly<Record<string, string>>,
   timeoutMs: number,
   secrets: readonly string[],
 ): Promise<Response> {
@@ -115,7 +135,7 @@ async function send(
       method: call.method,
       searchParams,
       json: call.body,
-      headers: { accept },
+      headers: versionHeaders,
       signal: call.signal,
     });
   } catch (error) {

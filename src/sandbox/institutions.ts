@@ -66,7 +66,33 @@ export function findInstitution(code: string): Institution | undefined {
   return INSTITUTIONS.find((institution) => institution.code === code);
 }
 
-/** The institution as MX's `InstitutionResponse`. */
+/** v20250224 also takes the institution's guid where v20111101 took its code. */
+export function findInstitutionByIdentifier(identifier: string): Institution | undefined {
+  return findInstitution(identifier) ?? INSTITUTIONS.find((institution) => institution.guid === identifier);
+}
+
+/** v20250224's products, each the successor of a v20111101 supports_* flag (aggregation: every institution). */
+export const PRODUCTS = ['account_verification', 'identity_verification', 'transactions', 'transaction_history', 'statements', 'investments', 'rewards'] as const;
+
+export function supportedProducts(institution: Institution): string[] {
+  const flags: [boolean, string][] = [
+    [institution.supports_account_verification, 'account_verification'],
+    [institution.supports_account_identification, 'identity_verification'],
+    [true, 'transactions'],
+    [institution.supports_transaction_history, 'transaction_history'],
+    [institution.supports_account_statement, 'statements'],
+  ];
+  return flags.filter(([supported]) => supported).map(([, product]) => product);
+}
+
+/** The institution as v20250224's `InstitutionResponse`: `supported_products` instead of the supports_* flags. */
+export function institutionViewV20250224(institution: Institution): Record<string, unknown> {
+  const { supports_account_identification: _i, supports_account_statement: _s, supports_account_verification: _v, supports_transaction_history: _h, ...rest } =
+    institutionView(institution);
+  return { ...rest, guid: institution.guid, supported_products: supportedProducts(institution) };
+}
+
+/** The institution as v20111101's `InstitutionResponse`. */
 export function institutionView(institution: Institution): Record<string, unknown> {
   return {
     code: institution.code,

@@ -1,6 +1,7 @@
-// The MX Platform API v20111101 sandbox: the same client code runs against it or MX by changing
-// MX_BASE_URL. State lives in memory, apart per client_id, and in `stateFile` when one is given (it then
-// survives restarts). See src/sandbox/README.md for behaviour.
+// The MX Platform API sandbox, v20111101 and v20250224 (each request's Accept-Version picks one): the
+// same client code runs against it or MX by changing MX_BASE_URL. State lives in memory, apart per
+// client_id, and in `stateFile` when one is given (it then survives restarts). See src/sandbox/README.md
+// for behaviour.
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../config';
 import { MxHttpError } from './errors';
@@ -16,7 +17,8 @@ import { registerUserRoutes } from './routes/users';
 import { newSavedState, readSavedState, StateFile } from './persistence';
 import { SandboxState } from './state';
 import { WebhookSender, webhookPayload } from './webhooks';
-import { ADMIN_PREFIX, applyFaults, authenticate, checkAccept, type ClientCredentials, MX_JSON, pathOf, sendError } from './wire';
+import { resolveIdentifiers } from './identifiers';
+import { ADMIN_PREFIX, applyFaults, authenticate, checkVersion, type ClientCredentials, MEDIA_TYPES, MX_JSON, pathOf, sendError } from './wire';
 
 export type { FaultOptions } from './faults';
 
@@ -92,7 +94,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   registerAdminRoutes(app, state);
   const context = routeContext(state);
   registerUserRoutes(app, context);
-  registerInstitutionRoutes(app);
+  registerInstitutionRoutes(app, context);
   registerMemberRoutes(app, context);
   registerAccountRoutes(app, context);
   registerStatementRoutes(app, context);
@@ -136,9 +138,11 @@ function installWire(app: FastifyInstance, state: SandboxState, clients: ClientC
     reply.type(MX_JSON);
     authenticate(request, clients, state);
     if (path.startsWith(ADMIN_PREFIX)) return;
-    checkAccept(request);
+    reply.type(MEDIA_TYPES[checkVersion(request)].json);
     await applyFaults(request, state);
   });
+  // v20250224 paths take partner ids where v20111101 took guids; routes only ever see guids.
+  app.addHook('preHandler', async (request) => resolveIdentifiers(request));
 
   app.setErrorHandler((error: FastifyError | MxHttpError, request, reply) => {
     if (error instanceof MxHttpError) return sendError(reply, error.statusCode, error.message, error.headers);

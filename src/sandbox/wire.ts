@@ -1,6 +1,7 @@
-// MX's wire rules, applied to every request before a route runs: Basic auth, the versioned Accept
-// header, then any injected faults.
+// MX's wire rules, applied to every request before a route runs: Basic auth, the API version
+// (Accept-Version with the Accept header that goes with it), then any injected faults.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { MX_API_VERSIONS, type MxApiVersion } from '../mx/versions/types';
 import { errorBody, MxHttpError } from './errors';
 import type { SandboxState } from './state';
 import type { ClientStore } from './store';
@@ -9,12 +10,24 @@ export const MX_JSON = 'application/vnd.mx.api.v1+json';
 export const MX_PDF = 'application/vnd.mx.api.v1+pdf';
 export const ADMIN_PREFIX = '/_sandbox/';
 
+/** What each version wants in Accept, and the JSON media type it answers with (the PDF is +pdf in both). */
+export const MEDIA_TYPES: Record<MxApiVersion, { json: string; pdf: string }> = {
+  v20111101: { json: MX_JSON, pdf: MX_PDF },
+  v20250224: { json: 'application/json', pdf: MX_PDF },
+};
+
 export interface ClientCredentials {
   clientId: string;
   apiKey: string;
 }
 
 const stores = new WeakMap<FastifyRequest, ClientStore>();
+const versions = new WeakMap<FastifyRequest, MxApiVersion>();
+
+/** The version the request asked for; set by the version check (v20111101 before it ran). */
+export function versionOf(request: FastifyRequest): MxApiVersion {
+  return versions.get(request) ?? 'v20111101';
+}
 
 /** The calling client's store; set by the auth hook. */
 export function storeOf(request: FastifyRequest): ClientStore {
@@ -44,14 +57,24 @@ export function authenticate(request: FastifyRequest, clients: readonly ClientCr
   stores.set(request, state.store(clientId));
 }
 
-/** v20111101 is chosen by the Accept header: JSON routes need +json, the statement PDF +pdf. */
-export function checkAccept(request: FastifyRequest): void {
-  const wanted = pathOf(request).endsWith('.pdf') ? MX_PDF : MX_JSON;
-  const accept = request.headers.accept ?? '';
-  const offered = accept.split(',').map((part) => part.split(';')[0]!.trim().toLowerCase());
+/**
+ * MX's 406 ("The request didn't specify a valid API version") for a missing or unknown Accept-Version,
+ * required on every call since 12 August 2026, and for an Accept header that does not go with it.
+ */
+export function checkVersion(request: FastifyRequest): MxApiVersion {
+  const header = request.headers['accept-version'];
+  const asked = (Array.isArray(header) ? header[0] : header)?.trim() ?? '';
+  const allowed = MX_API_VERSIONS.join(' or ');
+  if (asked === '') throw new MxHttpError(406, `Not Acceptable: send the header Accept-Version (${allowed}); every Platform API call needs it`);
+  const version = MX_API_VERSIONS.find((v) => v === asked);
+  if (!version) throw new MxHttpError(406, `Not Acceptable: the Accept-Version header names no API version served here (${allowed})`);
+  versions.set(request, version);
+  const wanted = pathOf(request).endsWith('.pdf') ? MEDIA_TYPES[version].pdf : MEDIA_TYPES[version].json;
+  const offered = (request.headers.accept ?? '').split(',').map((part) => part.split(';')[0]!.trim().toLowerCase());
   if (!offered.includes(wanted)) {
-    throw new MxHttpError(406, `Not Acceptable: send the header "Accept: ${wanted}" to use API version v20111101`);
+    throw new MxHttpError(406, `Not Acceptable: send the header "Accept: ${wanted}" with Accept-Version ${version}`);
   }
+  return version;
 }
 
 export async function applyFaults(request: FastifyRequest, state: SandboxState): Promise<void> {
@@ -61,5 +84,6 @@ export async function applyFaults(request: FastifyRequest, state: SandboxState):
 }
 
 export function sendError(reply: FastifyReply, statusCode: number, message: string, headers: Record<string, string> = {}): void {
-  void reply.code(statusCode).headers(headers).type(MX_JSON).send(errorBody(message));
+  const type = MEDIA_TYPES[versionOf(reply.request)].json;
+  void reply.code(statusCode).headers(headers).type(type).send(errorBody(message));
 }

@@ -24,13 +24,14 @@ const member = (extra: Record<string, unknown> = {}) => ({
 });
 
 describe('MX client wire format', () => {
-  it('sends Basic auth, the v1 Accept header and the request envelope', async () => {
+  it('sends Basic auth, the v1 Accept header with Accept-Version v20111101, and the request envelope', async () => {
     mx.on('POST', '/users', (req) => ({ body: { user: { guid: 'USR-1', ...(req.body as { user: object }).user } } }));
     const user = await client.createUser({ id: 'partner-1', metadata: 'm' });
     expect(user).toMatchObject({ guid: 'USR-1', id: 'partner-1', metadata: 'm' });
     const [req] = mx.requests;
     expect(req?.headers.authorization).toBe(`Basic ${Buffer.from('client-1:key-1').toString('base64')}`);
     expect(req?.headers.accept).toBe('application/vnd.mx.api.v1+json');
+    expect(req?.headers['accept-version']).toBe('v20111101');
     expect(req?.headers['content-type']).toContain('application/json');
     expect(req?.body).toEqual({ user: { id: 'partner-1', metadata: 'm' } });
   });
@@ -64,6 +65,10 @@ describe('MX client wire format', () => {
   it('rejects bad options with the problem named and without echoing the key', () => {
     expect(() => createMxClient({ baseUrl: 'ftp://x', clientId: 'c', apiKey: 'very-secret', timeoutMs: 1 })).toThrow(/baseUrl/);
     expect(() => createMxClient({ baseUrl: 'http://x', clientId: 'c', apiKey: '', timeoutMs: 1 })).toThrow(/apiKey is required/);
+    const version = 'v2099' as unknown as 'v20111101';
+    expect(() => createMxClient({ baseUrl: 'http://x', clientId: 'c', apiKey: 'k', timeoutMs: 1, apiVersion: version })).toThrow(
+      /apiVersion must be one of v20111101, v20250224/,
+    );
   });
 });
 
@@ -136,5 +141,6 @@ describe('challenges and statements', () => {
     expect(pdf).toEqual({ bytes: 9, contentLength: 9 });
     expect(Buffer.concat(parts).toString()).toBe('%PDF-1.7\n');
     expect(mx.requests[0]?.headers.accept).toBe('application/vnd.mx.api.v1+pdf');
+    expect(mx.requests[0]?.headers['accept-version']).toBe('v20111101');
   });
 });

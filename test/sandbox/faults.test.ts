@@ -85,7 +85,7 @@ describe('faults', () => {
     const client = await start({ statementBytes: 200_000 });
     const uri = await statementUri(client);
     sandbox!.setFaults({ pdfCut: { afterBytes: 50_000, next: 1 } });
-    const response = await fetch(sandbox!.url + uri, { headers: { authorization: basicAuth(), accept: 'application/vnd.mx.api.v1+pdf' } });
+    const response = await fetch(sandbox!.url + uri, { headers: { authorization: basicAuth(), accept: 'application/vnd.mx.api.v1+pdf', 'accept-version': 'v20111101' } });
     expect(response.headers.get('content-length')).toBe('200000');
     const received = await readUntilError(response);
     expect(received.error).toBeDefined();

@@ -130,13 +130,23 @@ describe('MX Bank challenges', () => {
   });
 
   it('a retried identical resume is accepted again; different answers are not', async () => {
-    const { path } = await memberWith('challenge');
-    const challengeGuid = (await client.get(`${path}/challenges`)).json.challenges[0].guid;
-    const body = { member: { challenges: [{ guid: challengeGuid, value: 'correct' }] } };
-    expect((await client.put(`${path}/resume`, body)).status).toBe(202);
-    expect((await client.put(`${path}/resume`, body)).status).toBe(202);
-    const changed = await client.put(`${path}/resume`, { member: { challenges: [{ guid: challengeGuid, value: 'other' }] } });
-    expect(changed.status).toBe(405);
+    // RESUMED lasts half a job: 2 s here, so the three calls land in it even on a loaded machine.
+    const slow = await startSandbox({ port: 0, jobDurationMs: 4_000 });
+    try {
+      const c = new SandboxClient(slow.url);
+      const user = await c.createUser('resume-retry');
+      const guid = (await c.createMember(user, 'challenge')).json.member.guid;
+      await c.settle(user, guid, 10_000);
+      const path = `/users/${user}/members/${guid}`;
+      const challengeGuid = (await c.get(`${path}/challenges`)).json.challenges[0].guid;
+      const body = { member: { challenges: [{ guid: challengeGuid, value: 'correct' }] } };
+      expect((await c.put(`${path}/resume`, body)).status).toBe(202);
+      expect((await c.put(`${path}/resume`, body)).status).toBe(202);
+      const changed = await c.put(`${path}/resume`, { member: { challenges: [{ guid: challengeGuid, value: 'other' }] } });
+      expect(changed.status).toBe(405);
+    } finally {
+      await slow.close();
+    }
   });
 });
 

@@ -11,6 +11,7 @@ import type { Worker } from '@temporalio/worker';
 import { createActivities, systemClock } from '../../activities';
 import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../src/config';
 import { createMxClient } from '../../src/mx/client';
+import type { MxApiVersion } from '../../src/mx/versions';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
 import { createLocalStorage } from '../../src/storage/local';
 import { createWorker } from '../../src/worker/create-worker';
@@ -41,7 +42,10 @@ export interface GuideEnv {
   close(): Promise<void>;
 }
 
-export async function startGuideEnv(options: { challengeExpiryMs?: number; jobDurationMs?: number } = {}): Promise<GuideEnv> {
+export async function startGuideEnv(
+  options: { challengeExpiryMs?: number; jobDurationMs?: number; apiVersion?: MxApiVersion } = {},
+): Promise<GuideEnv> {
+  const apiVersion = options.apiVersion ?? 'v20111101';
   const temporal = await connectToTestServer();
   const sandbox = await startSandbox({
     port: 0,
@@ -50,7 +54,7 @@ export async function startGuideEnv(options: { challengeExpiryMs?: number; jobDu
   });
   const storageDir = mkdtempSync(join(tmpdir(), 'mx-guides-'));
   const taskQueue = uniqueName('guides');
-  const mx = createMxClient({ baseUrl: sandbox.url, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, timeoutMs: 5_000 });
+  const mx = createMxClient({ baseUrl: sandbox.url, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, timeoutMs: 5_000, apiVersion });
   const worker: Worker = await createWorker({
     connection: temporal.nativeConnection,
     namespace: 'default',
@@ -64,7 +68,11 @@ export async function startGuideEnv(options: { challengeExpiryMs?: number; jobDu
   const sandboxCall = async (method: string, path: string) => {
     const response = await fetch(new URL(path, sandbox.url), {
       method,
-      headers: { authorization: auth, accept: 'application/vnd.mx.api.v1+json' },
+      headers: {
+        authorization: auth,
+        accept: apiVersion === 'v20111101' ? 'application/vnd.mx.api.v1+json' : 'application/json',
+        'accept-version': apiVersion,
+      },
     });
     if (!response.ok) throw new Error(`sandbox ${method} ${path}: ${response.status} ${await response.text()}`);
     return response;

@@ -1,5 +1,6 @@
 // Accounts by user and by member, and the three transaction lists (by user, member, account).
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { MxApiVersion } from '../../mx/versions/types';
 import { queryBoolean } from '../body';
 import { accountView } from '../accounts';
 import { badRequest, notFound } from '../errors';
@@ -7,6 +8,7 @@ import { MAX_PER_PAGE, paginate, parsePageRequest } from '../pagination';
 import type { SandboxState } from '../state';
 import type { Account, ClientStore, Member } from '../store';
 import { dayNumber, listTransactions, parseIsoDate, type TransactionQuery } from '../transactions';
+import { versionOf } from '../wire';
 import type { Params, Query, RouteContext } from './context';
 
 const MEMBER = '/users/:user_guid/members/:member_guid';
@@ -62,23 +64,25 @@ export function registerAccountRoutes(app: FastifyInstance, { state, storeOf }: 
     return { account: view(store, findAccount(member.accounts ?? [], params.account_guid!)) };
   });
 
-  const transactions = (store: ClientStore, userGuid: string, accounts: Account[], query: Query) => {
+  const transactions = (store: ClientStore, userGuid: string, accounts: Account[], request: FastifyRequest) => {
+    const query = request.query as Query;
     const page = parsePageRequest(query, MAX_PER_PAGE.default);
-    return listTransactions(state.transactionContext(store, userGuid), store.members, accounts, dateRange(query, state.now()), page);
+    const range = dateRange(query, state.now(), versionOf(request));
+    return listTransactions(state.transactionContext(store, userGuid), store.members, accounts, range, page);
   };
 
   app.get('/users/:user_guid/transactions', async (request) => {
     const store = storeOf(request);
     const { user_guid } = request.params as Params;
     state.user(store, user_guid!);
-    return transactions(store, user_guid!, accountsOfUser(store, user_guid!), request.query as Query);
+    return transactions(store, user_guid!, accountsOfUser(store, user_guid!), request);
   });
 
   app.get(`${MEMBER}/transactions`, async (request) => {
     const store = storeOf(request);
     const params = request.params as Params;
     const member = memberOf(state, store, params);
-    return transactions(store, params.user_guid!, member.accounts ?? [], request.query as Query);
+    return transactions(store, params.user_guid!, member.accounts ?? [], request);
   });
 
   app.get('/users/:user_guid/accounts/:account_guid/transactions', async (request) => {
@@ -86,7 +90,7 @@ export function registerAccountRoutes(app: FastifyInstance, { state, storeOf }: 
     const { user_guid, account_guid } = request.params as Params;
     state.user(store, user_guid!);
     const account = findAccount(accountsOfUser(store, user_guid!), account_guid!);
-    return transactions(store, user_guid!, [account], request.query as Query);
+    return transactions(store, user_guid!, [account], request);
   });
 }
 
@@ -94,10 +98,14 @@ function memberOf(state: SandboxState, store: ClientStore, params: Params): Memb
   return state.member(store, params.user_guid!, params.member_guid!);
 }
 
-/** MX's defaults: from 120 days ago to 5 days ahead, both dates inclusive. */
-function dateRange(query: Query, now: number): TransactionQuery {
+/**
+ * MX's defaults: from 120 days ago to 5 days ahead, both days inclusive. v20111101 takes YYYY-MM-DD,
+ * v20250224 unix timestamps in seconds (a timestamp stands for its UTC day).
+ */
+function dateRange(query: Query, now: number, version: MxApiVersion): TransactionQuery {
   const today = dayNumber(now);
-  return { fromDay: dateParam(query, 'from_date') ?? today - 120, toDay: dateParam(query, 'to_date') ?? today + 5 };
+  const param = version === 'v20250224' ? unixParam : dateParam;
+  return { fromDay: param(query, 'from_date') ?? today - 120, toDay: param(query, 'to_date') ?? today + 5 };
 }
 
 function dateParam(query: Query, key: string): number | undefined {
@@ -106,4 +114,11 @@ function dateParam(query: Query, key: string): number | undefined {
   const day = typeof value === 'string' ? parseIsoDate(value) : undefined;
   if (day === undefined) throw badRequest(`${key} must be a date in the form YYYY-MM-DD`);
   return day;
+}
+
+function unixParam(query: Query, key: string): number | undefined {
+  const value = query[key];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !/^\d{1,12}$/.test(value)) throw badRequest(`${key} must be a unix timestamp in seconds (API version v20250224)`);
+  return dayNumber(Number(value) * 1000);
 }

@@ -1,14 +1,23 @@
 // `GET /` (no auth): what this server is and how to use MX Bank here.
 import type { FastifyInstance } from 'fastify';
-import { INSTITUTIONS, MX_BANK_PASSWORD_GUID, MX_BANK_USERNAME_GUID } from '../institutions';
+import { INSTITUTIONS, MX_BANK_PASSWORD_GUID, MX_BANK_USERNAME_GUID, supportedProducts } from '../institutions';
+import { MEDIA_TYPES } from '../wire';
 import { CHALLENGE_PASSWORDS, CORRECT_ANSWER, END_STATE_PASSWORDS, FOLLOW_UP_ANSWER, MX_BANK_USERNAME } from '../mx-bank';
 
 export function registerHomeRoute(app: FastifyInstance, clientId: string): void {
   app.get('/', async () => ({
-    name: 'MX Platform API v20111101 sandbox',
+    name: 'MX Platform API sandbox (v20111101 and v20250224)',
     client_id: clientId,
-    headers: { accept: 'application/vnd.mx.api.v1+json', accept_pdf: 'application/vnd.mx.api.v1+pdf', auth: 'HTTP Basic client_id:api_key' },
-    institutions: INSTITUTIONS.map((i) => ({ code: i.code, name: i.name, supports_account_statement: i.supports_account_statement })),
+    auth: 'HTTP Basic client_id:api_key',
+    headers: Object.fromEntries(
+      Object.entries(MEDIA_TYPES).map(([version, types]) => [version, { accept: types.json, accept_pdf: types.pdf, 'accept-version': version }]),
+    ),
+    institutions: INSTITUTIONS.map((i) => ({
+      code: i.code,
+      name: i.name,
+      supports_account_statement: i.supports_account_statement,
+      supported_products: supportedProducts(i),
+    })),
     mx_bank: {
       credentials: { username_guid: MX_BANK_USERNAME_GUID, password_guid: MX_BANK_PASSWORD_GUID },
       username: MX_BANK_USERNAME,

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { credentialList, optionalBoolean, optionalString, optionalStringArray, queryBoolean, requiredString, wrapped, type CredentialValue } from '../body';
 import { challengeView } from '../challenges';
+import { createPlan, rejectSkipAggregation } from '../data-request';
 import { badRequest, conflict, notFound } from '../errors';
 import { credentialView, findInstitution, type Institution } from '../institutions';
 import { cancelJob, resume, startJob } from '../lifecycle';
@@ -13,7 +14,7 @@ import type { Params, Query, RouteContext } from './context';
 const USE_CASES = ['PFM', 'MONEY_MOVEMENT'] as const;
 const MEMBER = '/users/:user_guid/members/:member_guid';
 
-export function registerMemberRoutes(app: FastifyInstance, { state, storeOf }: RouteContext): void {
+export function registerMemberRoutes(app: FastifyInstance, { state, storeOf, versionOf }: RouteContext): void {
   const load = (request: { params: unknown }, store: ReturnType<typeof storeOf>) => {
     const { user_guid, member_guid } = request.params as Params;
     const member = state.member(store, user_guid!, member_guid!);
@@ -28,7 +29,7 @@ export function registerMemberRoutes(app: FastifyInstance, { state, storeOf }: R
     const institution = findInstitution(code);
     if (!institution) throw notFound(`member.institution_code: institution ${code} was not found`);
     const credentials = credentialMap(institution, credentialList(fields, 'credentials', 'member.credentials', true)!);
-    const skipAggregation = optionalBoolean(fields, 'skip_aggregation', 'member.skip_aggregation') ?? false;
+    const plan = createPlan(versionOf(request), request.body as Record<string, unknown>, fields, institution);
     const duplicate = store
       .membersOf(user.guid)
       .find((m) => m.institutionCode === code && sameCredentials(m.credentials, credentials));
@@ -53,8 +54,8 @@ export function registerMemberRoutes(app: FastifyInstance, { state, storeOf }: R
       statements: [],
     };
     store.members.set(member.guid, member);
-    const started = !skipAggregation && startJob(store, member, 'aggregation', state.now(), 'CREATED');
-    return reply.code(started ? 202 : 200).send({ member: memberView(member, user.id) });
+    const started = plan.job !== null && startJob(store, member, plan.job, state.now(), 'CREATED');
+    return reply.code(plan.failed.length ? 201 : started ? 202 : 200).send({ member: memberView(member, user.id) });
   });
 
   app.get('/users/:user_guid/members', async (request) => {
@@ -80,6 +81,7 @@ export function registerMemberRoutes(app: FastifyInstance, { state, storeOf }: R
     const id = optionalString(fields, 'id', 'member.id');
     const metadata = optionalString(fields, 'metadata', 'member.metadata');
     const backgroundDisabled = optionalBoolean(fields, 'background_aggregation_is_disabled', 'member.background_aggregation_is_disabled');
+    if (versionOf(request) === 'v20250224') rejectSkipAggregation(fields);
     const skipAggregation = optionalBoolean(fields, 'skip_aggregation', 'member.skip_aggregation') ?? false;
     const useCases = optionalStringArray(fields, 'use_cases', 'member.use_cases', USE_CASES);
     if (id !== undefined) member.id = id;

@@ -18,7 +18,7 @@ export function registerStatementRoutes(app: FastifyInstance, { state, storeOf }
     const member = state.member(store, user_guid!, member_guid!);
     const institution = findInstitution(member.institutionCode)!;
     if (!institution.supports_account_statement) {
-      throw badRequest(`${institution.name} (${institution.code}) does not support statements (supports_account_statement is false)`);
+      throw badRequest(`${institution.name} (${institution.code}) does not support statements`);
     }
     startJob(store, member, 'statements', state.now());
     return reply.code(202).send({ member: memberView(member, state.user(store, user_guid!).id) });

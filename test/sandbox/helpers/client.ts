@@ -1,12 +1,16 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- wire JSON: the assertions and the OpenAPI validator check its shape */
 // A plain HTTP client for the sandbox tests (real fetch over loopback), recording every exchange so a
-// test can validate all of them against the OpenAPI document afterwards.
+// test can validate all of them against the OpenAPI document afterwards. It speaks one API version.
 import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../../src/config';
+import type { MxApiVersion } from '../../../src/mx/versions';
 
 export const MX_JSON = 'application/vnd.mx.api.v1+json';
 export const MX_PDF = 'application/vnd.mx.api.v1+pdf';
 export const USERNAME_GUID = 'CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1';
 export const PASSWORD_GUID = 'CRD-e3d7ea81-aac7-05e9-fbdd-4b493c6e474d';
+
+/** JSON Accept header per version (the PDF is MX_PDF in both). */
+export const JSON_ACCEPT: Record<MxApiVersion, string> = { v20111101: MX_JSON, v20250224: 'application/json' };
 
 export interface Exchange {
   method: string;
@@ -17,6 +21,10 @@ export interface Exchange {
   /** Parsed JSON, or undefined for an empty or binary body. */
   json: any;
   bytes: Buffer;
+  /** What was sent: for checking requests against the document. */
+  requestHeaders?: Headers;
+  query?: URLSearchParams;
+  requestBody?: unknown;
 }
 
 export interface CallOptions {
@@ -24,6 +32,8 @@ export interface CallOptions {
   /** Raw body text (e.g. malformed JSON). */
   rawBody?: string;
   accept?: string | null;
+  /** Overrides the client's Accept-Version; null sends none. */
+  acceptVersion?: string | null;
   auth?: string | null;
   headers?: Record<string, string>;
 }
@@ -38,12 +48,15 @@ export class SandboxClient {
   constructor(
     readonly baseUrl: string,
     private readonly auth = basicAuth(),
+    readonly version: MxApiVersion = 'v20111101',
   ) {}
 
   async call(method: string, path: string, options: CallOptions = {}): Promise<Exchange> {
     const headers: Record<string, string> = { ...options.headers };
-    const accept = options.accept === undefined ? (path.split('?')[0]!.endsWith('.pdf') ? MX_PDF : MX_JSON) : options.accept;
+    const accept = options.accept === undefined ? (path.split('?')[0]!.endsWith('.pdf') ? MX_PDF : JSON_ACCEPT[this.version]) : options.accept;
     if (accept !== null) headers.accept = accept;
+    const acceptVersion = options.acceptVersion === undefined ? this.version : options.acceptVersion;
+    if (acceptVersion !== null) headers['accept-version'] = acceptVersion;
     const auth = options.auth === undefined ? this.auth : options.auth;
     if (auth !== null) headers.authorization = auth;
     let body: string | undefined;
@@ -55,7 +68,19 @@ export class SandboxClient {
     const bytes = Buffer.from(await response.arrayBuffer());
     const contentType = response.headers.get('content-type');
     const json = bytes.length > 0 && contentType?.includes('json') ? JSON.parse(bytes.toString('utf8')) : undefined;
-    const exchange = { method, path: path.split('?')[0]!, status: response.status, contentType, headers: response.headers, json, bytes };
+    const url = new URL(this.baseUrl + path);
+    const exchange: Exchange = {
+      method,
+      path: url.pathname,
+      status: response.status,
+      contentType,
+      headers: response.headers,
+      json,
+      bytes,
+      requestHeaders: new Headers(headers),
+      query: url.searchParams,
+      requestBody: options.body,
+    };
     this.exchanges.push(exchange);
     return exchange;
   }
