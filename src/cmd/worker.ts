@@ -2,6 +2,7 @@
 // (running activities get WORKER_SHUTDOWN_GRACE_MS to finish) and exits.
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities, systemClock } from '../../activities';
+import { MEMBER_ID_KEY_INFO } from '../../activities/member-id';
 import { loadConfig, mxBaseUrl } from '../config';
 import { createMxClient } from '../mx/client';
 import { createLocalStorage } from '../storage/local';
@@ -18,7 +19,10 @@ async function main(): Promise<void> {
   const baseUrl = mxBaseUrl(config);
   const { clientId, apiKey, timeoutMs, apiVersion, proxy } = config.mx;
   const mx = createMxClient({ baseUrl, clientId, apiKey, timeoutMs, apiVersion, proxy });
-  const activities = createActivities({ mx, storage: createLocalStorage(config.storageDir), clock: systemClock, secrets: loadOpener(config) });
+  // Every worker holds the sealing key, so every worker derives the same member ids, across restarts and rotations.
+  const secrets = loadOpener(config);
+  const memberIdKeys = secrets.derivedKeys(MEMBER_ID_KEY_INFO);
+  const activities = createActivities({ mx, storage: createLocalStorage(config.storageDir), clock: systemClock, secrets, memberIdKeys });
   const connection = await connectWorkerConnection(target);
   try {
     const worker = await createWorker({
