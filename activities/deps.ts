@@ -20,4 +20,6 @@ export interface ActivityDeps {
   clock: Clock;
   /** The worker's sealing keys; without them only plain (unsealed) secrets can be used. */
   secrets?: Secrets;
+  /** Keys of the members' derived partner ids (activities/member-id.ts), current first. Default: one key for this process. */
+  memberIdKeys?: Buffer[];
 }

@@ -1,6 +1,9 @@
 // Guide step "Create a member". The end user's values are matched to the institution's credential
-// guids by field name or label; a 409 (this user already has that member) updates the existing
-// member's credentials instead of failing, which also makes a retried create harmless.
+// guids by field name or label. Every member gets a partner id: the caller's `memberId`, or one derived
+// from the user, institution and credential values (member-id.ts). MX's 409 means "this user already has
+// a member with these credentials here"; the member carrying the id is that member, and it is reused
+// without writing credentials. When no member carries the id, the run stops: updating some other member
+// of the user would overwrite its credentials.
 import { ApplicationFailure } from '@temporalio/common';
 import { ACTIVITY_ERROR_TYPES } from '../src/mx/error-types';
 import { MxConflictError } from '../src/mx/errors';
@@ -11,29 +14,38 @@ import { cancellation } from './context';
 import { invalidInput } from './failures';
 import { openSecrets } from './secrets';
 import { toMemberState } from './mappers';
-import type { Activities, CredentialField, EnsureMemberInput } from './types';
+import { derivedMemberId, ephemeralMemberIdKeys } from './member-id';
+import type { Activities, CredentialField, EnsureMemberInput, EnsureMemberResult } from './types';
 
-export function memberActivities({ mx, secrets }: ActivityDeps): Pick<Activities, 'ensureMember'> {
+export function memberActivities({ mx, secrets, memberIdKeys = ephemeralMemberIdKeys() }: ActivityDeps): Pick<Activities, 'ensureMember'> {
   return {
     async ensureMember(input) {
       if (!input?.userGuid || !input.institutionCode) throw invalidInput('ensureMember: userGuid and institutionCode are required');
       const credentials = matchCredentials(input.credentialFields ?? [], openSecrets(secrets, input.credentials ?? {}));
       const signal = cancellation();
+      // Current key first: a member found under a previous key is given the current id.
+      const ids = input.id ? [input.id] : memberIdKeys.map((key) => derivedMemberId(key, { ...input, credentials }));
       const options: MemberOptionsBody = {
-        id: input.id,
+        id: ids[0],
         metadata: input.metadata,
         skip_aggregation: input.skipAggregation,
         background_aggregation_is_disabled: input.backgroundAggregationIsDisabled,
       };
+      const reuse = async (member: MxMember, update: MemberOptionsBody & { credentials?: CredentialValue[] }): Promise<EnsureMemberResult> => ({
+        ...toMemberState(await mx.updateMember(input.userGuid, member.guid, update, { signal })),
+        reused: true,
+      });
+      // A member the caller names is theirs to update, new credentials included.
+      const named = input.id ? await findMember(mx, input, ids, signal) : undefined;
+      if (named) return await reuse(named, { credentials, ...options });
       try {
         const member = await mx.createMember(input.userGuid, { institution_code: input.institutionCode, credentials, ...options }, { signal });
         return { ...toMemberState(member), reused: false };
       } catch (error) {
         if (!(error instanceof MxConflictError)) throw error;
-        const existing = await findExistingMember(mx, input, signal);
-        if (!existing) throw error;
-        const member = await mx.updateMember(input.userGuid, existing.guid, { credentials, ...options }, { signal });
-        return { ...toMemberState(member), reused: true };
+        const existing = await findMember(mx, input, ids, signal);
+        if (!existing) throw duplicateWithoutId(input);
+        return await reuse(existing, options);
       }
     },
   };
@@ -76,11 +88,24 @@ export function matchCredentials(fields: CredentialField[], values: Record<strin
   return matched;
 }
 
-/** The user's member at this institution; the one with the caller's partner id when there are several. */
-async function findExistingMember(mx: MxClient, input: EnsureMemberInput, signal?: AbortSignal): Promise<MxMember | undefined> {
+/** The user's member at this institution carrying one of `ids`, in the order of `ids`. */
+async function findMember(mx: MxClient, input: EnsureMemberInput, ids: string[], signal?: AbortSignal): Promise<MxMember | undefined> {
   const candidates: MxMember[] = [];
   for await (const member of mx.listMembers(input.userGuid, { signal })) {
-    if (member.institution_code === input.institutionCode) candidates.push(member);
+    if (member.institution_code === input.institutionCode && member.id && ids.includes(member.id)) candidates.push(member);
   }
-  return candidates.find((m) => input.id && m.id === input.id) ?? candidates[0];
+  return ids.map((id) => candidates.find((m) => m.id === id)).find((m) => m !== undefined);
+}
+
+/** MX's 409 names no member; without the id there is no telling which one it meant. */
+function duplicateWithoutId(input: EnsureMemberInput): ApplicationFailure {
+  const which = input.id ? `the memberId ${input.id}` : 'the id this project gives the members it creates';
+  return ApplicationFailure.create({
+    message:
+      `MX answered 409: user ${input.userGuid} already has a member at ${input.institutionCode} with these credentials, ` +
+      `but none of the user's members there carries ${which}, so none was updated. ` +
+      'Pass that member\'s partner id as memberId, or delete the duplicate member at MX, then start again.',
+    type: ACTIVITY_ERROR_TYPES.duplicate,
+    nonRetryable: true,
+  });
 }

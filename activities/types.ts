@@ -74,7 +74,7 @@ export interface EnsureMemberInput extends UserRef {
 }
 
 export interface EnsureMemberResult extends MemberState {
-  /** True when MX answered 409 and the user's existing member was updated instead. */
+  /** True when an existing member of the user was used: the one MX's 409 meant, or the one memberId names. */
   reused: boolean;
 }
 

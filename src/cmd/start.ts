@@ -1,10 +1,11 @@
 // `npm start`: the whole local system in the foreground — Temporal dev server (or another server),
 // codec server, MX sandbox, worker and support page — until Ctrl-C or SIGTERM stops it in order.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { type Config, ConfigError, loadConfig, mxBaseUrl } from '../config';
 import { type Child, describeExit, startChild } from '../start/child';
-import { instructionLines } from '../start/instructions';
+import { instructionLines, writeSampleInput } from '../start/instructions';
+import { keepGoingWithoutOutput, writeLine } from '../start/output';
 import { assertPortsFree, portsToBind } from '../start/ports';
 import { ensureSearchAttributes } from '../start/search-attributes';
 import { System } from '../start/system';
@@ -14,8 +15,8 @@ import { connectClient, temporalAddressConfigured, temporalTarget } from '../tem
 import { loadCodecServerCodec } from '../temporal/data-converter';
 import { startDevServer, stopProcess } from '../temporal/dev-server';
 
-const log = (line: string) => console.log(`[start] ${line}`);
-const print = (line: string) => console.log(line);
+const log = (line: string) => writeLine(`[start] ${line}`);
+const print = writeLine;
 const system = new System(log);
 let exitCode = 0;
 
@@ -27,6 +28,7 @@ interface Temporal {
 }
 
 async function main(): Promise<void> {
+  keepGoingWithoutOutput();
   const config = loadConfig();
   const remote = temporalAddressConfigured();
   const sandbox = !config.mx.baseUrl;
@@ -56,6 +58,8 @@ async function main(): Promise<void> {
   const support = launch({ name: 'support', title: 'support page' }, 'src/cmd/support-web.ts', childEnv, 1, 5_000);
   await waitForPort(support, config.supportWeb.host, config.supportWeb.port, 60_000);
 
+  const inputFile = join(config.dataDir, sandbox ? 'sample-input.json' : 'input.json');
+  if (sandbox) writeSampleInput(inputFile);
   for (const line of instructionLines({
     temporalAddress: temporal.address,
     webUiUrl: temporal.webUiUrl,
@@ -66,6 +70,7 @@ async function main(): Promise<void> {
     sandbox,
     supportUrl: `http://${config.supportWeb.host}:${config.supportWeb.port}`,
     taskQueue: config.taskQueue,
+    inputFile,
   })) {
     print(line);
   }

@@ -3,6 +3,7 @@
 // files that crashed attempts left and no retry came back for.
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities, systemClock } from '../../activities';
+import { MEMBER_ID_KEY_INFO } from '../../activities/member-id';
 import { loadConfig, mxBaseUrl } from '../config';
 import { createMxClient } from '../mx/client';
 import { createLocalStorage } from '../storage/local';
@@ -20,8 +21,11 @@ async function main(): Promise<void> {
   const baseUrl = mxBaseUrl(config);
   const { clientId, apiKey, timeoutMs, apiVersion, proxy } = config.mx;
   const mx = createMxClient({ baseUrl, clientId, apiKey, timeoutMs, apiVersion, proxy });
+  // Every worker holds the sealing key, so every worker derives the same member ids, across restarts and rotations.
+  const secrets = loadOpener(config);
+  const memberIdKeys = secrets.derivedKeys(MEMBER_ID_KEY_INFO);
   const storage = createLocalStorage(config.storageDir);
-  const activities = createActivities({ mx, storage, clock: systemClock, secrets: loadOpener(config) });
+  const activities = createActivities({ mx, storage, clock: systemClock, secrets, memberIdKeys });
   const connection = await connectWorkerConnection(target);
   const stopSweeping = sweepPeriodically(storage);
   try {

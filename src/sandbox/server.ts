@@ -1,6 +1,7 @@
 // The MX Platform API sandbox, v20111101 and v20250224 (each request's Accept-Version picks one): the
 // same client code runs against it or MX by changing MX_BASE_URL. State lives in memory, apart per
-// client_id. See src/sandbox/README.md for behaviour.
+// client_id, and in `stateFile` when one is given (it then survives restarts). See src/sandbox/README.md
+// for behaviour.
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../config';
 import { MxHttpError } from './errors';
@@ -13,6 +14,7 @@ import { registerInstitutionRoutes } from './routes/institutions';
 import { registerMemberRoutes } from './routes/members';
 import { registerStatementRoutes } from './routes/statements';
 import { registerUserRoutes } from './routes/users';
+import { newSavedState, readSavedState, StateFile } from './persistence';
 import { SandboxState } from './state';
 import { WebhookSender, webhookPayload } from './webhooks';
 import { resolveIdentifiers } from './identifiers';
@@ -41,6 +43,8 @@ export interface SandboxOptions {
   /** Replaces every challenge's label (and field_name), e.g. hostile HTML for escaping tests. */
   challengeLabel?: string;
   log?: boolean;
+  /** Where the state is kept across restarts (`npm run sandbox`: <DATA_DIR>/sandbox/state.json); none: memory only. */
+  stateFile?: string;
 }
 
 export interface Sandbox {
@@ -73,10 +77,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const webhooks = options.webhookUrl
     ? new WebhookSender(options.webhookUrl, (error) => app.log.warn({ err: error }, 'webhook delivery failed'))
     : undefined;
+  const saved = options.stateFile ? (readSavedState(options.stateFile) ?? newSavedState(settings.seed)) : undefined;
   const state = new SandboxState(
-    { ...settings, faults: options.faults ?? {}, challengeLabel: options.challengeLabel },
+    { ...settings, seed: saved?.seed ?? settings.seed, faults: options.faults ?? {}, challengeLabel: options.challengeLabel },
     (event, store) => webhooks?.send(webhookPayload(event, store)),
+    saved,
   );
+  const stateFile = options.stateFile
+    ? new StateFile(options.stateFile, () => state.snapshot(), (error) => console.error(`Saving the sandbox state to ${options.stateFile} failed: ${error.message}`))
+    : undefined;
+  // Reads change state too (due transitions, new challenges), so every answered request may need saving.
+  if (stateFile) app.addHook('onResponse', async () => stateFile.changed());
 
   installWire(app, state, clients);
   registerHomeRoute(app, clients[0]!.clientId);
@@ -99,6 +110,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     async close() {
       clearInterval(ticker);
       await app.close();
+      await stateFile?.flush();
       await webhooks?.drain();
     },
     setFaults: (faults) => state.faults.set(faults),

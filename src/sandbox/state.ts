@@ -1,8 +1,10 @@
 // Everything a running sandbox holds: the per-client stores, the fault and label knobs, and the
-// rendered statements (small tails and hashes; the big padding is never stored).
+// rendered statements (small tails and hashes; the big padding is never stored). The stores can start
+// from a saved snapshot and give one back (persistence.ts); knobs and rendered statements are not kept.
 import { notFound } from './errors';
 import { Faults, type FaultOptions } from './faults';
 import { advance, type LifecycleContext, type SandboxEvent } from './lifecycle';
+import type { SavedState } from './persistence';
 import { statementContent } from './statement-content';
 import { type RenderedStatement, StatementPdfs } from './statement-pdf';
 import { ClientStore, type Member, type Statement, type User } from './store';
@@ -26,10 +28,18 @@ export class SandboxState {
   private readonly stores = new Map<string, ClientStore>();
   private readonly rendered = new Map<string, Promise<RenderedStatement>>();
 
+  private readonly guidEpoch: string;
+
+  /** `saved`: the snapshot to continue from (its seed must be settings.seed); none: memory only. */
   constructor(
     readonly settings: SandboxSettings,
     onEvent: (event: SandboxEvent, store: ClientStore) => void,
+    saved?: SavedState,
   ) {
+    this.guidEpoch = saved?.guidEpoch ?? '';
+    for (const [clientId, client] of Object.entries(saved?.clients ?? {})) {
+      this.stores.set(clientId, ClientStore.restore(clientId, settings.seed, this.guidEpoch, client));
+    }
     this.faults = new Faults(settings.seed, settings.faults);
     this.pdfs = new StatementPdfs(settings.seed, settings.statementBytes);
     this.challengeLabel = settings.challengeLabel;
@@ -47,10 +57,15 @@ export class SandboxState {
   store(clientId: string): ClientStore {
     let store = this.stores.get(clientId);
     if (!store) {
-      store = new ClientStore(clientId, this.settings.seed);
+      store = new ClientStore(clientId, this.settings.seed, this.guidEpoch);
       this.stores.set(clientId, store);
     }
     return store;
+  }
+
+  snapshot(): SavedState {
+    const clients = Object.fromEntries([...this.stores].map(([clientId, store]) => [clientId, store.snapshot()]));
+    return { version: 1, seed: this.settings.seed, guidEpoch: this.guidEpoch, clients };
   }
 
   user(store: ClientStore, userGuid: string): User {

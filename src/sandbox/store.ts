@@ -1,4 +1,5 @@
-// What the sandbox remembers, in memory, separately for each client_id (as MX keeps clients apart).
+// What the sandbox remembers, separately for each client_id (as MX keeps clients apart): in memory, and
+// as a snapshot that persistence.ts keeps on disk across restarts.
 import type { Challenge } from './challenges';
 import { guid, type GuidPrefix } from './ids';
 import type { Outcome } from './mx-bank';
@@ -73,20 +74,49 @@ export interface Member {
   statements: Statement[];
 }
 
+/** A client's store as JSON: maps become entry lists; everything else is plain data already. */
+export interface SavedClient {
+  created: number;
+  users: User[];
+  members: (Omit<Member, 'credentials'> & { credentials: [string, string][] })[];
+}
+
 export class ClientStore {
   readonly users = new Map<string, User>();
   readonly members = new Map<string, Member>();
-  private created = 0;
 
+  /**
+   * `epoch` is random per state file and `created` continues from the file, so guids never repeat
+   * across restarts, nor after the file is removed; in memory (tests) the epoch is empty and guids
+   * repeat from run to run, which keeps failures reproducible.
+   */
   constructor(
     readonly clientId: string,
     private readonly seed: number,
+    private readonly epoch = '',
+    private created = 0,
   ) {}
 
-  /** A fresh guid: deterministic from the seed, the client and how many were made before. */
+  static restore(clientId: string, seed: number, epoch: string, saved: SavedClient): ClientStore {
+    const store = new ClientStore(clientId, seed, epoch, saved.created);
+    for (const user of saved.users) store.users.set(user.guid, user);
+    for (const member of saved.members) store.members.set(member.guid, { ...member, credentials: new Map(member.credentials) });
+    return store;
+  }
+
+  snapshot(): SavedClient {
+    return {
+      created: this.created,
+      users: [...this.users.values()],
+      members: [...this.members.values()].map((member) => ({ ...member, credentials: [...member.credentials] })),
+    };
+  }
+
+  /** A fresh guid: deterministic from the seed, the epoch, the client and how many were made before. */
   newGuid(prefix: GuidPrefix): string {
     this.created += 1;
-    return guid(prefix, this.seed, `${this.clientId}:${this.created}`);
+    const key = `${this.clientId}:${this.created}`;
+    return guid(prefix, this.seed, this.epoch ? `${this.epoch}:${key}` : key);
   }
 
   membersOf(userGuid: string): Member[] {

@@ -1,4 +1,8 @@
-// What `npm start` prints once everything is up: where to look and ready-to-paste commands.
+// What `npm start` prints once everything is up: where to look and ready-to-paste commands. An input holds
+// credentials, so the commands read it from a file (mode 0600), never from the command line, where the
+// shell's history, `ps` and npm's echo would show it.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { WORKFLOW_TYPES, type WorkflowTypeName } from '../../workflows/messages';
 
 export interface Instructions {
@@ -15,6 +19,8 @@ export interface Instructions {
   sandbox: boolean;
   supportUrl: string;
   taskQueue: string;
+  /** Where the sandbox's sample input is (writeSampleInput); with real MX the user writes their own. */
+  inputFile: string;
 }
 
 /** MX Bank in the sandbox connects with this password; "challenge" asks MFA first (answer "correct"). */
@@ -29,17 +35,24 @@ const WORKFLOW_ID_PREFIX: Record<WorkflowTypeName, string> = {
   fetchStatements: 'fetch-statements',
 };
 
+/** The sample input as a file only its owner can read, for the printed commands to pass with --input-file. */
+export function writeSampleInput(path: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(SAMPLE_INPUT)}\n`, { mode: 0o600 });
+}
+
 export function workflowStartCommand(type: WorkflowTypeName, options: Instructions): string {
   const input = SAMPLE_INPUT;
   return [
-    'npm run temporal -- workflow start',
+    'npm run -s temporal -- workflow start',
     ...(options.addressIsDefault ? [] : [`--address ${options.temporalAddress}`]),
     ...(options.codecIsDefault ? [] : [`--codec-endpoint ${options.codecUrl}`]),
     `--task-queue ${options.taskQueue}`,
     `--type ${type}`,
     `--workflow-id ${WORKFLOW_ID_PREFIX[type]}-${input.userId}-${input.institutionCode}`,
-    '--id-conflict-policy Fail',
-    `--input '${JSON.stringify(input)}'`,
+    // Without --fail-existing the CLI answers a start of a running id with that run, as if it had started it.
+    '--id-conflict-policy Fail --fail-existing',
+    `--input-file ${options.inputFile}`,
   ].join(' ');
 }
 
@@ -52,8 +65,12 @@ export function instructionLines(options: Instructions): string[] {
     `MX API        ${options.mxUrl}`,
     `Support page  ${options.supportUrl}  (answer MFA here; sign-in link in the [support] lines above)`,
     '',
-    'Start a guide run (input encrypted on the way in):',
+    options.sandbox
+      ? `Start a guide run (input from ${options.inputFile}, encrypted on the way in; credentials sealed for workers):`
+      : `Start a guide run: put the input (README, "Run the guides") in ${options.inputFile} with mode 0600 first, then:`,
     ...WORKFLOW_TYPES.map((type) => `  ${workflowStartCommand(type, options)}`),
+    'Starting a workflow id that is still running starts nothing: the CLI says "Workflow execution is already running" and',
+    `names the run (watch it: npm run -s temporal -- workflow describe${options.addressIsDefault ? '' : ` --address ${options.temporalAddress}`} --workflow-id <id>).`,
     ...(options.sandbox ? ['With "password":"challenge" the sandbox asks MFA: answer "correct" on the support page.'] : []),
     '',
   ];

@@ -80,14 +80,26 @@ export class Sealer {
 /** Opens values sealed for the current private key or a previous one (rotation). Workers only. */
 export class Opener {
   private readonly keys = new Map<string, { rawPublic: Buffer; privateKey: KeyObject }>();
+  private readonly rawPrivateKeys: Buffer[];
 
+  /** The current key first, then retired ones. */
   constructor(rawPrivateKeys: Buffer[]) {
+    this.rawPrivateKeys = rawPrivateKeys;
     for (const raw of rawPrivateKeys) {
       if (raw.length !== RAW_KEY_BYTES) throw new SealError(`A sealing private key must be ${RAW_KEY_BYTES} bytes, not ${raw.length}.`);
       const rawPublic = publicKeyOf(raw);
       const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, raw]), format: 'der', type: 'pkcs8' });
       this.keys.set(sealKeyIdOf(rawPublic), { rawPublic, privateKey });
     }
+  }
+
+  /**
+   * Keys for another purpose (`info` names it), derived from the current private key and then each
+   * retired one: only workers hold them, what they protect follows a rotation, and the sealing keys
+   * themselves never leave this object.
+   */
+  derivedKeys(info: string): Buffer[] {
+    return this.rawPrivateKeys.map((key) => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), info, 32)));
   }
 
   /** Plain values pass through: a run started without the codec still works (see README, Encryption). */

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createActivities } from '../../activities';
+import type { EnsureMemberInput } from '../../activities/types';
+import type { MxClient } from '../../src/mx/client';
+import type { MxMember } from '../../src/mx/schemas';
 import { connectMember, failureOf, idle, startHarness, waitForMember, type Harness } from './setup';
 
 let h: Harness;
@@ -96,6 +100,103 @@ describe('ensureMember', () => {
     expect(failure.message).toContain('no credential field named pin');
     expect(failure.message).not.toContain('s3cret-pin');
     expect(failure.message).not.toContain('mxuser');
+  });
+});
+
+describe('ensureMember with several members of one user at one institution', () => {
+  /** The real client, with every updateMember call recorded: which member, and whether credentials went. */
+  const recording = (mx: MxClient) => {
+    const updates: { memberGuid: string; credentials: boolean }[] = [];
+    const client: MxClient = {
+      ...mx,
+      updateMember: (userGuid, memberGuid, member, options) => {
+        updates.push({ memberGuid, credentials: member.credentials !== undefined });
+        return mx.updateMember(userGuid, memberGuid, member, options);
+      },
+    };
+    return { client, updates };
+  };
+  const membersOf = async (userGuid: string) => {
+    const members: MxMember[] = [];
+    for await (const m of h.mx.listMembers(userGuid)) members.push(m);
+    return members;
+  };
+  const memberInput = async (password: string): Promise<EnsureMemberInput> => {
+    const user = await h.activities.ensureUser({ id: `partner-${randomUUID()}` });
+    const institution = await h.activities.findInstitution({ code: 'mxbank', requireStatements: false });
+    return { userGuid: user.guid, institutionCode: 'mxbank', credentialFields: institution.credentials, credentials: { username: 'mxuser', password }, skipAggregation: true };
+  };
+  const key = randomBytes(32);
+
+  it('finds the member with these credentials on a 409 and writes no credentials to any member', async () => {
+    const { client, updates } = recording(h.mx);
+    const activities = createActivities({ mx: client, storage: h.storage, clock: { now: () => new Date() }, memberIdKeys: [key] });
+    const first = await memberInput('password');
+    const second = { ...first, credentials: { username: 'mxuser', password: 'second-password' } };
+    const a = await activities.ensureMember(first);
+    const b = await activities.ensureMember(second);
+    expect(b.guid).not.toBe(a.guid);
+    const before = await membersOf(first.userGuid);
+    expect(before.map((m) => m.id)).toEqual([expect.stringMatching(/^mtg-[\w-]{32}$/), expect.stringMatching(/^mtg-[\w-]{32}$/)]);
+    expect(new Set(before.map((m) => m.id)).size).toBe(2);
+
+    // Re-runs: the second member first, which the old code missed (it took the first member at mxbank).
+    expect(await activities.ensureMember(second)).toMatchObject({ guid: b.guid, reused: true });
+    expect(await activities.ensureMember(first)).toMatchObject({ guid: a.guid, reused: true });
+    expect(updates).toEqual([
+      { memberGuid: b.guid, credentials: false },
+      { memberGuid: a.guid, credentials: false },
+    ]);
+    const after = await membersOf(first.userGuid);
+    expect(after.map((m) => [m.guid, m.id, m.connection_status, m.most_recent_job_guid])).toEqual(
+      before.map((m) => [m.guid, m.id, m.connection_status, m.most_recent_job_guid]),
+    );
+  });
+
+  it('fails as MxDuplicate, touching nothing, when no member carries the id MX\'s 409 is about', async () => {
+    const { client, updates } = recording(h.mx);
+    const activities = createActivities({ mx: client, storage: h.storage, clock: { now: () => new Date() }, memberIdKeys: [key] });
+    const input = await memberInput('s3cret-pass');
+    // Another member of the user at mxbank (created by someone else, no id), then one with these credentials.
+    await activities.ensureMember({ ...input, credentials: { username: 'mxuser', password: 'other-pass' }, id: 'someone-elses' });
+    const fields = input.credentialFields;
+    const foreign = await h.mx.createMember(input.userGuid, {
+      institution_code: 'mxbank',
+      credentials: [{ guid: fields[0]!.guid, value: 'mxuser' }, { guid: fields[1]!.guid, value: 's3cret-pass' }],
+      skip_aggregation: true,
+    });
+    updates.length = 0;
+    const failure = await failureOf(activities.ensureMember(input));
+    expect(failure).toMatchObject({ type: 'MxDuplicate', nonRetryable: true });
+    expect(failure.message).toContain('already has a member at mxbank with these credentials');
+    expect(failure.message).not.toContain('s3cret-pass');
+    expect(updates).toEqual([]);
+    expect((await membersOf(input.userGuid)).find((m) => m.guid === foreign.guid)?.id).toBeNull();
+  });
+
+  it('a memberId names the member: its credentials are updated, nobody else\'s', async () => {
+    const { client, updates } = recording(h.mx);
+    const activities = createActivities({ mx: client, storage: h.storage, clock: { now: () => new Date() }, memberIdKeys: [key] });
+    const input = { ...(await memberInput('password')), id: 'checking-at-mxbank' };
+    const other = await activities.ensureMember({ ...input, id: 'savings-at-mxbank', credentials: { username: 'mxuser', password: 'other-pass' } });
+    const named = await activities.ensureMember(input);
+    const renewed = await activities.ensureMember({ ...input, credentials: { username: 'mxuser', password: 'new-password' } });
+    expect(renewed).toMatchObject({ guid: named.guid, reused: true });
+    expect(updates).toEqual([{ memberGuid: named.guid, credentials: true }]);
+    expect((await membersOf(input.userGuid)).map((m) => m.guid).sort()).toEqual([other.guid, named.guid].sort());
+  });
+
+  it('finds members created under a previous key after a key rotation, and gives them the current id', async () => {
+    const input = await memberInput('password');
+    const old = createActivities({ mx: h.mx, storage: h.storage, clock: { now: () => new Date() }, memberIdKeys: [key] });
+    const created = await old.ensureMember(input);
+    const [idBefore] = (await membersOf(input.userGuid)).map((m) => m.id);
+    const rotated = createActivities({ mx: h.mx, storage: h.storage, clock: { now: () => new Date() }, memberIdKeys: [randomBytes(32), key] });
+    expect(await rotated.ensureMember(input)).toMatchObject({ guid: created.guid, reused: true });
+    const [idAfter] = (await membersOf(input.userGuid)).map((m) => m.id);
+    expect(idAfter).toMatch(/^mtg-/);
+    expect(idAfter).not.toBe(idBefore);
+    expect(await rotated.ensureMember(input)).toMatchObject({ guid: created.guid, reused: true });
   });
 });
 

@@ -2,6 +2,7 @@
 // checked without one: that they agree with the code (npm scripts, configuration variables, ports,
 // search attributes, shutdown grace), and it runs the namespace setup script for real against the
 // test's Temporal server with the same CLI the admin-tools image carries.
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
@@ -34,7 +35,8 @@ const dockerfile = readFileSync('Dockerfile', 'utf8');
 
 /** What `docker compose` makes of `${VAR:-default}` and `${VAR:?message}` when VAR is not set. */
 function interpolate(value: string | number): string {
-  return String(value).replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_, name: string, fallback?: string) => fallback ?? `set-by-operator-${name}-0123456789`);
+  const operatorValue = (name: string) => (name.endsWith('_KEY') ? randomBytes(32).toString('base64') : `set-by-operator-${name}-0123456789`);
+  return String(value).replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_, name: string, fallback?: string) => fallback ?? operatorValue(name));
 }
 const environmentOf = (service: Service) => Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(v)]));
 const publishedPort = (service: Service, containerPort: number) =>
@@ -57,6 +59,13 @@ describe('docker-compose.yml', () => {
       for (const variable of Object.keys(env)) expect([...CONFIG_VARIABLES, ...temporalVariables], `${name}: ${variable}`).toContain(variable);
       expect(() => loadConfig(env), name).not.toThrow();
     }
+  });
+
+  it('gives the sealing private key to the workers only; the codec server and support page get its public half', () => {
+    expect(environmentOf(services.worker!)).toHaveProperty('PAYLOAD_SEAL_KEY');
+    for (const name of ['codec', 'support', 'sandbox']) expect(environmentOf(services[name]!), name).not.toHaveProperty('PAYLOAD_SEAL_KEY');
+    for (const name of ['codec', 'support']) expect(environmentOf(services[name]!), name).toHaveProperty('PAYLOAD_SEAL_PUBLIC_KEY');
+    expect(packageJson.scripts).toHaveProperty('seal-keys');
   });
 
   it('wires the worker to the sandbox and the Web UI to the codec server', () => {

@@ -158,3 +158,17 @@ async function isFree(port: number): Promise<boolean> {
     () => false,
   );
 }
+
+/**
+ * SIGKILL to those of `pids` still running on `dataDir`: once npm start's own process is gone its
+ * children are no longer found below it, and a pid may since belong to someone else.
+ */
+export function killLeftovers(pids: Iterable<number>, dataDir: string): void {
+  for (const pid of pids) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`DATA_DIR=${dataDir}`)) process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}

@@ -63,11 +63,15 @@ describe('npm start', () => {
       ['fetchStatements', 'fetch-statements-alice-mxbank'],
     ]) {
       expect(out).toContain(
-        `npm run temporal -- workflow start --address 127.0.0.1:${TEMPORAL_PORT} --codec-endpoint http://127.0.0.1:${CODEC_PORT} ` +
-          `--task-queue mx-guides --type ${type} --workflow-id ${id} --id-conflict-policy Fail ` +
-          `--input '{"userId":"alice","institutionCode":"mxbank","credentials":{"username":"mxuser","password":"password"}}'`,
+        `npm run -s temporal -- workflow start --address 127.0.0.1:${TEMPORAL_PORT} --codec-endpoint http://127.0.0.1:${CODEC_PORT} ` +
+          `--task-queue mx-guides --type ${type} --workflow-id ${id} --id-conflict-policy Fail --fail-existing ` +
+          `--input-file ${join(start.dataDir, 'sample-input.json')}`,
       );
     }
+    // The sandbox's banner names MX Bank's test username; the commands do not carry credentials.
+    expect(out.split('\n').filter((line) => line.includes('workflow start') && line.includes('mxuser'))).toEqual([]);
+    expect(JSON.parse(readFileSync(join(start.dataDir, 'sample-input.json'), 'utf8'))).toMatchObject({ credentials: { username: 'mxuser' } });
+    expect(statSync(join(start.dataDir, 'sample-input.json')).mode & 0o777).toBe(0o600);
     expect(out).toMatch(/\[worker\] /);
     expect(out).toMatch(/\[sandbox\] /);
     expect(out).toMatch(/\[support\] /);
