@@ -1,4 +1,5 @@
 // The worker registers what this returns. Each activity does one side effect and is safe to run twice.
+import { keptAlive } from './context';
 import type { ActivityDeps } from './deps';
 import { exportActivities } from './export';
 import { withFailures } from './failures';
@@ -14,7 +15,7 @@ export type { ActivityDeps, Clock } from './deps';
 export { systemClock } from './deps';
 
 export function createActivities(deps: ActivityDeps): Activities {
-  return withFailures<Activities>({
+  return withFailures<Activities>(keptAlive({
     ...userActivities(deps),
     ...institutionActivities(deps),
     ...memberActivities(deps),
@@ -22,5 +23,5 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...exportActivities(deps),
     ...statementActivities(deps),
     ...manifestActivities(deps),
-  });
+  }));
 }

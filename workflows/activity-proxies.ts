@@ -18,8 +18,17 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   E.credentialsMismatch,
 ];
 
+/**
+ * Every activity heartbeats every second while it runs (activities/context.ts, keptAlive), so a
+ * worker that dies is noticed within this, and the retry goes to another worker: seconds, where the
+ * start-to-close timeout would cost minutes. Ten beats' worth: the SDK sends one per 8 s at most.
+ */
+const LOST_WORKER_NOTICED_WITHIN = '10 seconds';
+
+/** One MX request (MX_TIMEOUT_MS, 30 s by default) or a few pages of a list, with room to spare. */
 const mxCall: ActivityOptions = {
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: LOST_WORKER_NOTICED_WITHIN,
   retry: {
     initialInterval: '1s',
     backoffCoefficient: 2,
@@ -30,12 +39,13 @@ const mxCall: ActivityOptions = {
 };
 
 /**
- * Exports and downloads page through MX and stream to storage: longer, and safe to repeat. They
- * heartbeat as data flows, so a lost worker is noticed within the heartbeat timeout, not 15 minutes.
+ * Exports and downloads page through MX and stream to storage: longer, and safe to repeat (a cut
+ * download resumes from its partial file). Fifteen minutes bound a slow MX, a large export or PDF;
+ * a stalled read ends sooner by MX_TIMEOUT_MS, and a lost worker by the heartbeat timeout.
  */
 const bulkTransfer: ActivityOptions = {
   startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: LOST_WORKER_NOTICED_WITHIN,
   retry: { ...mxCall.retry, maximumAttempts: 4 },
 };
 

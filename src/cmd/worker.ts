@@ -1,11 +1,13 @@
 // `npm run worker`: runs the guide workflows and MX activities until SIGINT/SIGTERM, then drains
-// (running activities get WORKER_SHUTDOWN_GRACE_MS to finish) and exits.
+// (running activities get WORKER_SHUTDOWN_GRACE_MS to finish) and exits. It also sweeps partial
+// files that crashed attempts left and no retry came back for.
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities, systemClock } from '../../activities';
 import { MEMBER_ID_KEY_INFO } from '../../activities/member-id';
 import { loadConfig, mxBaseUrl } from '../config';
 import { createMxClient } from '../mx/client';
 import { createLocalStorage } from '../storage/local';
+import type { Storage } from '../storage/types';
 import { connectWorkerConnection, temporalTarget } from '../temporal/connection';
 import { loadWorkerDataConverter } from '../temporal/data-converter';
 import { loadOpener } from '../temporal/seal-keys';
@@ -22,8 +24,10 @@ async function main(): Promise<void> {
   // Every worker holds the sealing key, so every worker derives the same member ids, across restarts and rotations.
   const secrets = loadOpener(config);
   const memberIdKeys = secrets.derivedKeys(MEMBER_ID_KEY_INFO);
-  const activities = createActivities({ mx, storage: createLocalStorage(config.storageDir), clock: systemClock, secrets, memberIdKeys });
+  const storage = createLocalStorage(config.storageDir);
+  const activities = createActivities({ mx, storage, clock: systemClock, secrets, memberIdKeys });
   const connection = await connectWorkerConnection(target);
+  const stopSweeping = sweepPeriodically(storage);
   try {
     const worker = await createWorker({
       connection,
@@ -40,8 +44,27 @@ async function main(): Promise<void> {
     await running;
     console.log('Worker drained and stopped.');
   } finally {
+    stopSweeping();
     await connection.close();
   }
+}
+
+// A retry resumes from (or overwrites) its partial file within seconds to minutes (Temporal's retry
+// intervals, MX's Retry-After); a partial file untouched for an hour belongs to a run that ended
+// without one: terminated, or out of attempts right after a crash. Several workers sweeping the same
+// storage do no harm.
+const SWEEP_OLDER_THAN_MS = 60 * 60_000;
+const SWEEP_EVERY_MS = 15 * 60_000;
+
+function sweepPeriodically(storage: Storage): () => void {
+  const sweep = () =>
+    storage.sweep?.(SWEEP_OLDER_THAN_MS).then(
+      (removed) => removed.length && console.log(`Removed ${removed.length} partial file(s) untouched for an hour (crashed attempts that no retry resumed).`),
+      (err: unknown) => console.error(`Sweeping partial files failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  void sweep();
+  const timer = setInterval(() => void sweep(), SWEEP_EVERY_MS).unref();
+  return () => clearInterval(timer);
 }
 
 main().catch((err: unknown) => {

@@ -82,8 +82,10 @@ export interface StatementDownload {
 export interface DownloadOptions extends CallOptions {
   /** Where the PDF bytes go, pushed as they arrive (a storage ObjectWriter). */
   into: ByteSink;
-  /** Called once MX has answered, with the Content-Length when it sent one. */
-  onStart?: (contentLength: number | null) => void;
+  /** Ask only for the bytes from this offset on, to resume a cut download (`Range`). */
+  from?: number;
+  /** Called once MX has answered: the Content-Length when it sent one, and where the body starts (0 or `from`). */
+  onStart?: (contentLength: number | null, offset: number) => void;
 }
 
 export interface MxClient {
@@ -303,7 +305,7 @@ function dataCalls(
       ).statement,
     downloadStatementPdf: async (u, m, s, o) =>
       http.download(
-        { endpoint: 'downloadStatementPDF', method: 'GET', path: path`/users/${u}/members/${m}/statements/${s}.pdf`, signal: o.signal, onStart: o.onStart },
+        { endpoint: 'downloadStatementPDF', method: 'GET', path: path`/users/${u}/members/${m}/statements/${s}.pdf`, signal: o.signal, from: o.from, onStart: o.onStart },
         o.into,
       ),
   };

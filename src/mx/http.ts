@@ -13,7 +13,8 @@ import {
   type MxRequestInfo,
 } from './errors';
 import type { ByteSink } from '../storage/types';
-import { rawGet, RawGetError } from './download';
+import { parseContentRange, rangeFrom, RangeNotHonouredError } from './content-range';
+import { rawGet, RawGetError, type RawGetResponse } from './download';
 import { createDispatcher, fetchThrough } from './egress';
 import { proxyFor, type ProxySettings } from './proxy';
 import { redact } from './redact';
@@ -59,8 +60,13 @@ export interface MxHttp {
 
 export interface DownloadCall extends MxRequestInfo {
   signal?: AbortSignal;
-  /** Called once the response head is in, with its Content-Length when it has one. */
-  onStart?: (contentLength: number | null) => void;
+  /** Ask only for the bytes from this offset on (a resumed download); 0 or absent: the whole file. */
+  from?: number;
+  /**
+   * Called once the response head is in, with its Content-Length when it has one and the offset its
+   * body starts at: `from` when the server honoured the Range, 0 when it sent the whole file.
+   */
+  onStart?: (contentLength: number | null, offset: number) => void;
 }
 
 export function createMxHttp(options: MxConnectionOptions, versionHeaders: VersionHeaders): MxHttp {
@@ -92,11 +98,15 @@ export function createMxHttp(options: MxConnectionOptions, versionHeaders: Versi
 
     async download(call, into) {
       const url = new URL(call.path.replace(/^\//, ''), options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
-      const headers = { authorization: `Basic ${basic}`, ...versionHeaders.pdf, 'user-agent': USER_AGENT };
+      const from = call.from ?? 0;
+      const headers = { authorization: `Basic ${basic}`, ...versionHeaders.pdf, 'user-agent': USER_AGENT, ...(from > 0 ? { range: rangeFrom(from) } : {}) };
       let response;
       try {
         response = await rawGet({ url, headers, timeoutMs: options.timeoutMs, signal: call.signal, proxy }, into, (head) => {
-          if (head.status >= 200 && head.status < 300) call.onStart?.(head.contentLength);
+          if (head.status >= 200 && head.status < 300) {
+            const offset = bodyOffset(head, from);
+            call.onStart?.(head.contentLength, offset);
+          } else if (head.status === 416 && from > 0) throw new RangeNotHonouredError(from, '416 Range Not Satisfiable');
         });
       } catch (error) {
         if (call.signal?.aborted) throw call.signal.reason;
@@ -182,6 +192,16 @@ function httpError(call: JsonCall<unknown> | MxRequestInfo, status: number, retr
   const mxMessage = errorMessage(text, secrets);
   const conflict = 'conflict' in call && call.conflict ? call.conflict : 'duplicate';
   return errorForStatus({ ...pick(call), status, mxMessage }, conflict, retryAfterMs);
+}
+
+/** Where a 2xx body starts in the file; a 206 must start exactly where it was asked to (throws if not). */
+function bodyOffset(head: RawGetResponse, from: number): number {
+  if (head.status !== 206) return 0;
+  const range = parseContentRange(head.headers.get('content-range'));
+  if (from === 0 || !range || range.start !== from || (head.contentLength !== null && head.contentLength !== range.end - range.start + 1)) {
+    throw new RangeNotHonouredError(from, `206 with Content-Range ${JSON.stringify(head.headers.get('content-range') ?? null)}`);
+  }
+  return from;
 }
 
 /** A download that failed on the wire. All of it is worth a retry: a garbled answer is a bad hop too. */

@@ -75,11 +75,19 @@ export class StatementPdfs {
     return [{ buffer: HEADER }, { buffer: this.prefixHead }, { padding: this.paddingBytes }, { buffer: this.prefixFoot }, { buffer: tail }];
   }
 
-  /** Padding bytes [offset, offset+size) of the repeating block; copies only when a chunk wraps around. */
+  /**
+   * Padding bytes [offset, offset+size) of the repeating block; copies only when a chunk wraps around,
+   * as often as it wraps (slow bodies ask for chunks of bytesPerSecond / 20, larger than the block).
+   */
   private paddingSlice(offset: number, size: number): Buffer {
     const at = offset % BLOCK_BYTES;
     if (at + size <= BLOCK_BYTES) return this.block.subarray(at, at + size);
-    return Buffer.concat([this.block.subarray(at), this.block.subarray(0, size - (BLOCK_BYTES - at))]);
+    const slice = Buffer.allocUnsafe(size);
+    for (let filled = 0; filled < size; ) {
+      const from = (at + filled) % BLOCK_BYTES;
+      filled += this.block.copy(slice, filled, from, Math.min(BLOCK_BYTES, from + size - filled));
+    }
+    return slice;
   }
 
   private hashPrefix(): Promise<Hash> {

@@ -4,7 +4,7 @@
 // the PDF download does this with every socket read). Full buffers go to disk on the thread pool
 // while the next one fills. Reusing the same few buffers matters on a VM: allocating fresh memory for
 // every chunk cost more in page faults than the hash did.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import type { ByteSink } from './types';
 
@@ -29,9 +29,26 @@ export interface Written {
   sha256: string;
 }
 
+/** Where a writer picks up an earlier attempt's file: its first `bytes`, already hashed into `hash`. */
+export interface ResumePoint {
+  bytes: number;
+  hash: Hash;
+}
+
+/**
+ * Progress: bytes taken so far; of them, `written` are in the file (they survive the process being
+ * killed) and `durable` were fsynced (they survive the machine crashing too).
+ */
+export type ProgressCallback = (bytes: number, saved: { written: number; durable: number }) => void;
+
 export class HashedFileWriter implements ByteSink {
-  #hash = createHash('sha256');
-  #bytes = 0;
+  #hash: Hash;
+  #bytes: number;
+  /** Bytes known to be on disk even after a machine crash (the last fsync covered them). */
+  #durable: number;
+  /** Set by restart(): the file may hold more than this writer's bytes, cut it to size at the end. */
+  #truncate = false;
+  #resumedFrom: number;
   #current: Buffer | null = null;
   #fill = 0;
   #spare: Buffer[] = [];
@@ -43,15 +60,36 @@ export class HashedFileWriter implements ByteSink {
   #waiters: (() => void)[] = [];
   #closed = false;
   /** File offset of the next buffer to be written. */
-  #position = 0;
+  #position: number;
 
   constructor(
     private readonly file: FileHandle,
-    private readonly onProgress?: (bytesWritten: number) => void,
-  ) {}
+    private readonly onProgress?: ProgressCallback,
+    resume?: ResumePoint,
+  ) {
+    this.#hash = resume?.hash ?? createHash('sha256');
+    this.#bytes = this.#durable = this.#position = this.#resumedFrom = resume?.bytes ?? 0;
+  }
 
   get bytes(): number {
     return this.#bytes;
+  }
+
+  get durableBytes(): number {
+    return this.#durable;
+  }
+
+  /**
+   * Drops every byte taken so far (a server that ignored a Range request sends the whole file again).
+   * Only before this writer has taken any byte of its own: what it resumed from is all it may drop.
+   */
+  restart(): void {
+    if (this.#failure) throw this.#failure;
+    if (this.#closed) throw new Error('restart after the object was finished');
+    if (this.#bytes !== this.#resumedFrom || this.#queued > 0) throw new Error('restart after bytes were written');
+    this.#hash = createHash('sha256');
+    this.#bytes = this.#durable = this.#position = this.#resumedFrom = 0;
+    this.#truncate = true;
   }
 
   /** Hashes and copies `chunk` (the caller keeps ownership); false means wait for drained(). */
@@ -108,8 +146,19 @@ export class HashedFileWriter implements ByteSink {
     this.#flush();
     await this.settle();
     if (this.#failure) throw this.#failure;
+    if (this.#truncate) await this.file.truncate(this.#position);
     await this.file.sync();
+    this.#durable = this.#bytes;
     return { bytes: this.#bytes, sha256: this.#hash.digest('hex') };
+  }
+
+  /** Writes what is buffered and stops, leaving the bytes in the file for a later attempt to resume. */
+  async suspend(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#flush();
+    }
+    await this.settle();
   }
 
   /** Waits for anything still running against the file, so it can be closed and removed. */
@@ -141,7 +190,7 @@ export class HashedFileWriter implements ByteSink {
       } finally {
         this.#queued--;
         this.#spare.push(buffer);
-        if (!this.#failure) this.onProgress?.(this.#bytes);
+        if (!this.#failure) this.onProgress?.(this.#bytes, { written: this.#position, durable: this.#durable });
         for (const wake of this.#waiters.splice(0)) wake();
       }
     });
@@ -149,9 +198,11 @@ export class HashedFileWriter implements ByteSink {
 
   #startSync(): void {
     this.#unsynced = 0;
+    // Every byte below #position has been written (writes run one buffer after another).
+    const covered = this.#position;
     // Linux reports a writeback error to one fsync only, so a failure here must fail the object.
     this.#syncing = this.file.datasync().then(
-      () => void (this.#syncing = null),
+      () => void ((this.#durable = Math.max(this.#durable, covered)), (this.#syncing = null)),
       (error: unknown) => void ((this.#failure ??= error), (this.#syncing = null)),
     );
   }

@@ -1,6 +1,7 @@
 // Keys are relative, slash-separated names. Anything that could step outside the root (or mean
 // different things on different backends) is refused with the reason.
 import { InvalidStorageKeyError } from './errors';
+import { isPartialName } from './partial';
 
 const MAX_KEY_LENGTH = 1024;
 
@@ -16,6 +17,7 @@ export function checkKey(key: unknown): string[] {
   for (const segment of segments) {
     if (segment === '') throw new InvalidStorageKeyError(key, 'has an empty segment ("//" or a trailing "/")');
     if (segment === '.' || segment === '..') throw new InvalidStorageKeyError(key, `has a "${segment}" segment`);
+    if (isPartialName(segment)) throw new InvalidStorageKeyError(key, `"${segment}" is how partial files are named (".<name>.partial")`);
   }
   return segments;
 }

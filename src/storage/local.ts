@@ -1,17 +1,20 @@
-// Storage in a local directory. Writes go through a SHA-256 hash into a temporary file beside the
-// target, are fsynced, then renamed over it: rename is atomic within a directory, so a reader sees the
-// old file or the new one, never a partial one. Any failure removes the temporary file.
-import { createHash, randomUUID } from 'node:crypto';
+// Storage in a local directory. Writes go through a SHA-256 hash into a partial file beside the
+// target (one name per key, see partial.ts), are fsynced, then renamed over it: rename is atomic
+// within a directory, so a reader sees the old file or the new one, never a partial one. A failure
+// removes the partial file, unless the writer is released for a retry to resume from.
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve, sep } from 'node:path';
+import { type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { HashMismatchError, InvalidStorageKeyError } from './errors';
+import { HashMismatchError, InvalidStorageKeyError, LeaseLostError } from './errors';
 import { HashedFileWriter } from './file-writer';
 import { checkKey } from './keys';
+import { claimPartial, partialPathOf } from './partial';
 import { putFromSource } from './put-source';
-import type { ObjectInfo, ObjectWriter, PutOptions, Storage } from './types';
+import { sweepPartials } from './sweep';
+import type { CreateOptions, ObjectInfo, ObjectWriter, Storage } from './types';
 
 export function createLocalStorage(rootDir: string): Storage {
   if (!rootDir) throw new TypeError('createLocalStorage: rootDir is required');
@@ -28,7 +31,7 @@ export function createLocalStorage(rootDir: string): Storage {
     async put(key, source, options = {}) {
       const { signal, ...rest } = options;
       signal?.throwIfAborted();
-      return putFromSource(await createWriter(key, pathOf(key), rest), source, signal);
+      return putFromSource(await createWriter(key, pathOf(key), { ...rest, signal }), source, signal);
     },
 
     create: async (key, options = {}) => createWriter(key, pathOf(key), options),
@@ -53,20 +56,39 @@ export function createLocalStorage(rootDir: string): Storage {
     read: (key): Readable => createReadStream(pathOf(key)),
 
     locate: (key) => pathOf(key),
+
+    sweep: async (olderThanMs) => (await sweepPartials(root, olderThanMs)).removed,
   };
 }
 
-/** An object written to a temporary file beside its target and renamed over it by commit(). */
-async function createWriter(key: string, target: string, options: Omit<PutOptions, 'signal'>): Promise<ObjectWriter> {
+/**
+ * An object written to its partial file beside the target and renamed over it by commit(). With
+ * `resume`, the bytes an earlier attempt left there are re-hashed (a hash's state cannot be saved)
+ * and kept; without it they are overwritten.
+ */
+async function createWriter(key: string, target: string, options: CreateOptions): Promise<ObjectWriter> {
   const dir = dirname(target);
   await mkdir(dir, { recursive: true });
-  const temp = join(dir, `.${basename(target)}.${randomUUID()}.partial`);
-  const file = await open(temp, 'wx');
-  const writer = new HashedFileWriter(file, options.onProgress);
+  const temp = partialPathOf(target);
+  const { file, existingBytes, lease } = await claimPartial(temp, key, options.signal);
+  let writer: HashedFileWriter;
+  try {
+    const keep = options.resume ? existingBytes : 0;
+    if (existingBytes > keep) await file.truncate(keep);
+    writer = new HashedFileWriter(file, options.onProgress, keep > 0 ? { bytes: keep, hash: await hashPrefix(file, keep) } : undefined);
+  } catch (error) {
+    lease.release();
+    await file.close().catch(() => undefined);
+    throw error;
+  }
   let state: 'open' | 'committing' | 'done' = 'open';
-  const discard = async () => {
+  const close = async () => {
+    lease.release();
     await writer.settle();
     await file.close().catch(() => undefined);
+  };
+  const discard = async () => {
+    await close();
     await rm(temp, { force: true });
   };
   return {
@@ -74,26 +96,33 @@ async function createWriter(key: string, target: string, options: Omit<PutOption
     get bytes() {
       return writer.bytes;
     },
+    get durableBytes() {
+      return writer.durableBytes;
+    },
     write: (chunk) => writer.write(chunk),
     drained: () => writer.drained(),
     lend: () => writer.lend(),
     filled: (bytes) => writer.filled(bytes),
+    restart: () => writer.restart(),
     async commit() {
       if (state !== 'open') throw new Error(`${key}: commit() called twice or after abort()`);
       state = 'committing';
       try {
         // The bytes are on disk before the rename publishes them.
         const { bytes, sha256 } = await writer.finish();
-        await file.close();
         const expected = options.expectedSha256?.toLowerCase();
         if (expected && expected !== sha256) throw new HashMismatchError(key, expected, sha256, bytes);
+        if (lease.lost()) throw new LeaseLostError(key);
+        await close();
         await rename(temp, target);
         await syncDirectory(dir);
         state = 'done';
         return { key, bytes, sha256 };
       } catch (error) {
         state = 'done';
-        await discard();
+        // Whatever failed, these bytes are not worth resuming (wrong hash) or not ours any more.
+        if (!(error instanceof LeaseLostError)) await discard();
+        else await close();
         throw error;
       }
     },
@@ -102,7 +131,27 @@ async function createWriter(key: string, target: string, options: Omit<PutOption
       state = 'done';
       await discard();
     },
+    async release() {
+      if (state === 'done') return;
+      state = 'done';
+      await writer.suspend();
+      await lease.giveUp();
+      await close();
+    },
   };
+}
+
+/** SHA-256 state over the first `bytes` of the file, to continue hashing after them. */
+async function hashPrefix(file: FileHandle, bytes: number): Promise<Hash> {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(Math.min(bytes, 1024 * 1024));
+  for (let position = 0; position < bytes; ) {
+    const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, bytes - position), position);
+    if (bytesRead === 0) throw new Error(`partial file ended at ${position} of ${bytes} bytes`);
+    hash.update(buffer.subarray(0, bytesRead));
+    position += bytesRead;
+  }
+  return hash;
 }
 
 /** Makes the rename itself durable across a crash. */

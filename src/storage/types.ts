@@ -20,8 +20,21 @@ export interface PutOptions {
   expectedSha256?: string | null;
   /** Aborting stops the write; nothing is published. */
   signal?: AbortSignal;
-  /** Called as bytes arrive (for heartbeats). */
-  onProgress?: (bytesWritten: number) => void;
+  /**
+   * Called as bytes reach the file (for heartbeats): bytes taken so far; `written` of them are in the
+   * file (they survive the process being killed), `durable` were fsynced (they survive a machine crash).
+   */
+  onProgress?: (bytes: number, saved: { written: number; durable: number }) => void;
+}
+
+export interface CreateOptions extends Omit<PutOptions, 'signal'> {
+  /**
+   * Keep the bytes an earlier attempt (crashed, or cut off) left of this object, re-hashed, and
+   * continue after them: ObjectWriter.bytes starts there. Without it they are overwritten.
+   */
+  resume?: boolean;
+  /** Stops waiting for another attempt that still holds the object's partial file. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -51,6 +64,15 @@ export interface ObjectWriter extends ByteSink {
   commit(): Promise<StoredObject>;
   /** Drops everything written; safe to call at any time, more than once, and after commit fails. */
   abort(): Promise<void>;
+  /** Bytes an fsync has made durable, of `bytes`. */
+  readonly durableBytes?: number;
+  /** Drops the bytes resumed from an earlier attempt, before any new byte (a Range request was ignored). */
+  restart?(): void;
+  /**
+   * Stops writing but leaves the bytes on disk for a later create(key, { resume }) (a retry after a
+   * cut connection). Safe to call like abort(); whatever nobody resumes is swept later.
+   */
+  release?(): Promise<void>;
 }
 
 export type PutSource = Readable | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
@@ -58,8 +80,8 @@ export type PutSource = Readable | AsyncIterable<Uint8Array | string> | Iterable
 export interface Storage {
   /** Streams `source` into `key`; readers see the old object or the complete new one, never a part. */
   put(key: string, source: PutSource, options?: PutOptions): Promise<StoredObject>;
-  /** Opens `key` for pushed writes (PutOptions' signal is not used: the producer owns cancellation). */
-  create(key: string, options?: Omit<PutOptions, 'signal'>): Promise<ObjectWriter>;
+  /** Opens `key` for pushed writes (the producer owns cancellation of the writes themselves). */
+  create(key: string, options?: CreateOptions): Promise<ObjectWriter>;
   stat(key: string): Promise<ObjectInfo | null>;
   exists(key: string): Promise<boolean>;
   /** SHA-256 of the stored object, or null when there is none. */
@@ -67,4 +89,6 @@ export interface Storage {
   read(key: string): Readable;
   /** Where the object lives, for people (a path or a URL). */
   locate(key: string): string;
+  /** Removes partial files of crashed attempts untouched for `olderThanMs`; returns their keys. */
+  sweep?(olderThanMs: number): Promise<string[]>;
 }

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CancelledFailure } from '@temporalio/common';
+import type { DownloadProgress } from '../../activities/statements';
 import type { DownloadStatementResult, MemberRef, StatementInfo } from '../../activities/types';
 import { connectMember, failureOf, filesUnder, idle, MockActivityEnvironment, startHarness, waitForMember, type Harness } from './setup';
 
@@ -62,17 +63,40 @@ describe('downloadStatement', () => {
     expect((await filesUnder(h.root)).filter((f) => f.startsWith('mismatch/'))).toEqual([]);
   });
 
-  it('a connection cut mid-PDF leaves no file behind, and the retry succeeds', async () => {
+  it('a connection cut mid-PDF publishes nothing, and the retry resumes with Range from the bytes on disk', async () => {
     const statement = statements[2]!;
     const key = `cut/${statement.guid}.pdf`;
-    h.sandbox.setFaults({ pdfCut: { afterBytes: 700_000, next: 1 } });
-    const failure = await failureOf(h.activities.downloadStatement(input(statement, key)));
+    h.sandbox.setFaults({ pdfCut: { afterBytes: 1_500_000, next: 1 } });
+    const first = new MockActivityEnvironment();
+    const beats: DownloadProgress[] = [];
+    first.on('heartbeat', (d: DownloadProgress) => beats.push(d));
+    const failure = await failureOf(first.run(h.activities.downloadStatement, input(statement, key)));
     expect(failure).toMatchObject({ type: 'MxNetworkError', nonRetryable: false });
-    expect((await filesUnder(h.root)).filter((f) => f.startsWith('cut/'))).toEqual([]);
+    // The bytes stay under the key's one partial name for the retry; nothing under the key itself.
+    expect((await filesUnder(h.root)).filter((f) => f.startsWith('cut/'))).toEqual([`cut/.${statement.guid}.pdf.partial`]);
 
-    const retried = await h.activities.downloadStatement(input(statement, key));
-    expect(retried).toMatchObject({ key, sha256: statement.contentHash, skipped: false });
-    expect(await filesUnder(h.root)).toContain(key);
+    const retry = new MockActivityEnvironment();
+    const retryBeats: DownloadProgress[] = [];
+    retry.on('heartbeat', (d: DownloadProgress) => retryBeats.push(d));
+    const retried = (await retry.run(h.activities.downloadStatement, input(statement, key))) as DownloadStatementResult;
+    expect(retried).toMatchObject({ key, sha256: statement.contentHash, bytes: 2 * 1024 * 1024, skipped: false });
+    expect(beats.at(-1)!.writtenBytes).toBeGreaterThan(0);
+    expect(retryBeats[0]).toMatchObject({ resumedFrom: beats.at(-1)!.writtenBytes, total: 2 * 1024 * 1024 });
+    expect(sha(await readFile(join(h.root, key)))).toBe(statement.contentHash);
+    expect((await filesUnder(h.root)).filter((f) => f.startsWith('cut/'))).toEqual([key]);
+  });
+
+  it('resumed bytes that do not belong to the PDF fail the hash, are dropped, and the next attempt starts over', async () => {
+    const statement = statements[4]!;
+    const key = `garbage/${statement.guid}.pdf`;
+    await mkdir(join(h.root, 'garbage'), { recursive: true });
+    await writeFile(join(h.root, `garbage/.${statement.guid}.pdf.partial`), Buffer.alloc(100_000, 0x78));
+    const stale = new Date(Date.now() - 60_000);
+    await utimes(join(h.root, `garbage/.${statement.guid}.pdf.partial`), stale, stale);
+    const failure = await failureOf(h.activities.downloadStatement(input(statement, key)));
+    expect(failure).toMatchObject({ type: 'StatementHashMismatch', nonRetryable: false });
+    expect((await filesUnder(h.root)).filter((f) => f.startsWith('garbage/'))).toEqual([]);
+    expect(await h.activities.downloadStatement(input(statement, key))).toMatchObject({ sha256: statement.contentHash, skipped: false });
   });
 
   it('stops promptly when Temporal cancels it, leaving no file', async () => {
