@@ -14,7 +14,7 @@ import { registerStatementRoutes } from './routes/statements';
 import { registerUserRoutes } from './routes/users';
 import { SandboxState } from './state';
 import { WebhookSender, webhookPayload } from './webhooks';
-import { ADMIN_PREFIX, applyFaults, authenticate, checkAccept, type ClientCredentials, MX_JSON, pathOf, sendError } from './wire';
+import { ADMIN_PREFIX, applyFaults, authenticate, checkAccept, type ClientCredentials, faultDecisionOf, MX_JSON, pathOf, sendError } from './wire';
 
 export type { FaultOptions } from './faults';
 
@@ -127,6 +127,11 @@ function installWire(app: FastifyInstance, state: SandboxState, clients: ClientC
     checkAccept(request);
     await applyFaults(request, state);
   });
+
+  // Only successes are garbled: an error body is already what a client must not trust.
+  app.addHook('onSend', async (request, reply, payload) =>
+    typeof payload === 'string' && reply.statusCode < 300 ? state.faults.garble(payload, faultDecisionOf(request)) : payload,
+  );
 
   app.setErrorHandler((error: FastifyError | MxHttpError, request, reply) => {
     if (error instanceof MxHttpError) return sendError(reply, error.statusCode, error.message, error.headers);
