@@ -9,7 +9,7 @@ import { isLastPage, type Page } from '../src/mx/pagination';
 import type { PutOptions, Storage } from '../src/storage/types';
 import type { ActivityDeps } from './deps';
 import { activityContext, cancellation, heartbeater } from './context';
-import { invalidInput } from './failures';
+import { failureAfterProgress, invalidInput } from './failures';
 import type { AccountSummary, Activities, ExportInput, ExportResult } from './types';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -35,22 +35,17 @@ export function exportActivities({ mx, storage, clock }: ActivityDeps): Pick<Act
       const beat = heartbeater(clock);
       const parts = partKeys(input.keyPrefix);
       const at = await resumeFrom(activityContext()?.info.heartbeatDetails, parts, storage);
+      let progressed = false;
       // A copy, taken once the part is stored: the checkpoint never counts a page that is not.
       const save = async (key: string, page: Page<unknown>) => {
         await storage.put(key, page.items.map((item) => `${JSON.stringify(item)}\n`), { signal });
         beat(structuredClone(at), true);
+        progressed = true;
       };
-
-      while (!at.accountsListed) {
-        const page = await mx.readMemberAccountsPage(input.userGuid, input.memberGuid, { page: at.accountPages + 1, signal });
-        at.accounts.push(...page.items.map((a) => ({ guid: a.guid, name: a.name ?? null, type: a.type ?? null, transactions: 0 })));
-        at.transactionPages.push(...page.items.map(() => 0));
-        at.accountPages += 1;
-        at.accountsListed = isLastPage(at.accountPages, page);
-        await save(parts.accounts(at.accountPages), page);
-      }
-      while (at.account < at.accounts.length) {
-        await exportNextTransactionPage(mx, input, at, signal, save, parts);
+      try {
+        await exportPages(mx, input, at, signal, save, parts);
+      } catch (error) {
+        throw progressed ? failureAfterProgress(error) : error;
       }
       // Assembling large exports takes a while: keep heartbeating the (final) checkpoint meanwhile.
       const done = structuredClone(at);
@@ -59,13 +54,30 @@ export function exportActivities({ mx, storage, clock }: ActivityDeps): Pick<Act
   };
 }
 
+type SavePage = (key: string, page: Page<unknown>) => Promise<void>;
+
+/** Every page not stored yet: the accounts, then each account's transactions. */
+async function exportPages(mx: MxClient, input: ExportInput, at: ExportCheckpoint, signal: AbortSignal | undefined, save: SavePage, parts: PartKeys) {
+  while (!at.accountsListed) {
+    const page = await mx.readMemberAccountsPage(input.userGuid, input.memberGuid, { page: at.accountPages + 1, signal });
+    at.accounts.push(...page.items.map((a) => ({ guid: a.guid, name: a.name ?? null, type: a.type ?? null, transactions: 0 })));
+    at.transactionPages.push(...page.items.map(() => 0));
+    at.accountPages += 1;
+    at.accountsListed = isLastPage(at.accountPages, page);
+    await save(parts.accounts(at.accountPages), page);
+  }
+  while (at.account < at.accounts.length) {
+    await exportNextTransactionPage(mx, input, at, signal, save, parts);
+  }
+}
+
 /** Stores one page of the current account's transactions and moves the checkpoint past it. */
 async function exportNextTransactionPage(
   mx: MxClient,
   input: ExportInput,
   at: ExportCheckpoint,
   signal: AbortSignal | undefined,
-  save: (key: string, page: Page<unknown>) => Promise<void>,
+  save: SavePage,
   parts: PartKeys,
 ): Promise<void> {
   const index = at.account;

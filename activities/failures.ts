@@ -46,6 +46,19 @@ export function withFailures<T extends object>(activities: T): T {
   return Object.fromEntries(wrapped) as T;
 }
 
+/**
+ * For activities that checkpoint: an attempt that got further than the last one before failing met a
+ * new fault, not the same one again, so the retry comes after the policy's first interval instead of a
+ * backoff grown by earlier attempts. A Retry-After from MX still wins; non-retryable stays so.
+ */
+export function failureAfterProgress(error: unknown): unknown {
+  const failure = toActivityFailure(error);
+  const firstInterval = activityContext()?.info.retryPolicy?.initialInterval;
+  if (!(failure instanceof ApplicationFailure) || failure.nonRetryable || failure.nextRetryDelay != null || firstInterval == null) return failure;
+  const { message, type, details, category } = failure;
+  return ApplicationFailure.create({ message, type: type ?? undefined, details: details ?? undefined, category: category ?? undefined, nextRetryDelay: firstInterval });
+}
+
 export function invalidInput(message: string): ApplicationFailure {
   return ApplicationFailure.create({ message, type: INVALID_INPUT, nonRetryable: true });
 }

@@ -79,7 +79,7 @@ describe('exportAccountsAndTransactions after a transient fault', () => {
     const clean = await h.activities.exportAccountsAndTransactions({ ...ref, ...window(), keyPrefix: 'clean' });
 
     // Fail the request for page 2 of the third account, the moment the checkpoint says it comes next.
-    const first = new MockActivityEnvironment();
+    const first = new MockActivityEnvironment({ retryPolicy: { initialInterval: 1000, backoffCoefficient: 2 } });
     const beats: ExportCheckpoint[] = [];
     first.on('heartbeat', (d: ExportCheckpoint) => {
       beats.push(d);
@@ -87,7 +87,8 @@ describe('exportAccountsAndTransactions after a transient fault', () => {
     });
     const input = { ...ref, ...window(), keyPrefix: 'faulted' };
     const failure = await failureOf(first.run(h.activities.exportAccountsAndTransactions, input));
-    expect(failure).toMatchObject({ type: 'MxServerError', nonRetryable: false });
+    // Pages were stored before the fault: the retry waits the first interval, not a grown backoff.
+    expect(failure).toMatchObject({ type: 'MxServerError', nonRetryable: false, nextRetryDelay: 1000 });
     const checkpoint = beats.at(-1)!;
     expect(checkpoint).toMatchObject({ account: 2, transactionPages: [2, 2, 1, 0, 0] });
 
@@ -107,6 +108,13 @@ describe('exportAccountsAndTransactions after a transient fault', () => {
     } finally {
       h.sandbox.setFaults({});
     }
+  });
+
+  it('leaves the backoff to the retry policy when an attempt stored nothing before its fault', async () => {
+    h.sandbox.setFaults({ serverError: { next: 1 } });
+    const env = new MockActivityEnvironment({ retryPolicy: { initialInterval: 1000, backoffCoefficient: 2 } });
+    const failure = await failureOf(env.run(h.activities.exportAccountsAndTransactions, { ...ref, ...window(), keyPrefix: 'no-progress' }));
+    expect(failure).toMatchObject({ type: 'MxServerError', nonRetryable: false, nextRetryDelay: undefined });
   });
 
   it('starts afresh when the parts a checkpoint counts are gone, and still writes the same bytes', async () => {
