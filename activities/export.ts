@@ -9,7 +9,7 @@ import { isLastPage, type Page } from '../src/mx/pagination';
 import type { PutOptions, Storage } from '../src/storage/types';
 import type { ActivityDeps } from './deps';
 import { activityContext, cancellation, heartbeater } from './context';
-import { failureAfterProgress, invalidInput } from './failures';
+import { failureSinceProgress, invalidInput } from './failures';
 import type { AccountSummary, Activities, ExportInput, ExportResult } from './types';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -25,6 +25,8 @@ export interface ExportCheckpoint {
   transactionPages: number[];
   /** The account whose transactions come next; `accounts.length` once all are stored. */
   account: number;
+  /** The last attempt that stored a page: retries back off from there. */
+  progressAttempt?: number;
 }
 
 export function exportActivities({ mx, storage, clock }: ActivityDeps): Pick<Activities, 'exportAccountsAndTransactions'> {
@@ -35,17 +37,16 @@ export function exportActivities({ mx, storage, clock }: ActivityDeps): Pick<Act
       const beat = heartbeater(clock);
       const parts = partKeys(input.keyPrefix);
       const at = await resumeFrom(activityContext()?.info.heartbeatDetails, parts, storage);
-      let progressed = false;
       // A copy, taken once the part is stored: the checkpoint never counts a page that is not.
       const save = async (key: string, page: Page<unknown>) => {
         await storage.put(key, page.items.map((item) => `${JSON.stringify(item)}\n`), { signal });
+        at.progressAttempt = activityContext()?.info.attempt;
         beat(structuredClone(at), true);
-        progressed = true;
       };
       try {
         await exportPages(mx, input, at, signal, save, parts);
       } catch (error) {
-        throw progressed ? failureAfterProgress(error) : error;
+        throw failureSinceProgress(error, at.progressAttempt);
       }
       // Assembling large exports takes a while: keep heartbeating the (final) checkpoint meanwhile.
       const done = structuredClone(at);

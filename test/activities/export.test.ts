@@ -110,11 +110,28 @@ describe('exportAccountsAndTransactions after a transient fault', () => {
     }
   });
 
-  it('leaves the backoff to the retry policy when an attempt stored nothing before its fault', async () => {
-    h.sandbox.setFaults({ serverError: { next: 1 } });
-    const env = new MockActivityEnvironment({ retryPolicy: { initialInterval: 1000, backoffCoefficient: 2 } });
-    const failure = await failureOf(env.run(h.activities.exportAccountsAndTransactions, { ...ref, ...window(), keyPrefix: 'no-progress' }));
-    expect(failure).toMatchObject({ type: 'MxServerError', nonRetryable: false, nextRetryDelay: undefined });
+  it('backs off from the last attempt that stored a page; with none, leaves it to the retry policy', async () => {
+    const policy = { initialInterval: 1000, backoffCoefficient: 2, maximumInterval: 30_000 };
+    const input = { ...ref, ...window(), keyPrefix: 'no-progress' };
+    const failureAt = async (attempt: number, heartbeatDetails?: ExportCheckpoint) => {
+      h.sandbox.setFaults({ serverError: { next: 1 } });
+      return await failureOf(new MockActivityEnvironment({ retryPolicy: policy, attempt, heartbeatDetails }).run(h.activities.exportAccountsAndTransactions, input));
+    };
+    expect(await failureAt(7)).toMatchObject({ type: 'MxServerError', nextRetryDelay: undefined });
+    // Attempt 3 stored the accounts; attempts 5 and 9 fail on their first request.
+    const beats: ExportCheckpoint[] = [];
+    const env = new MockActivityEnvironment({ retryPolicy: policy, attempt: 3 });
+    env.on('heartbeat', (d: ExportCheckpoint) => {
+      beats.push(d);
+      h.sandbox.setFaults({ serverError: { next: 1 } });
+    });
+    expect(await failureOf(env.run(h.activities.exportAccountsAndTransactions, input))).toMatchObject({ nextRetryDelay: 1000 });
+    expect(beats.at(-1)).toMatchObject({ progressAttempt: 3, accountsListed: true });
+    expect(await failureAt(5, beats.at(-1))).toMatchObject({ nextRetryDelay: 4000 });
+    expect(await failureAt(9, beats.at(-1))).toMatchObject({ nextRetryDelay: 30_000 });
+    h.sandbox.setFaults({ rateLimit: { next: 1, retryAfterSeconds: 7 } });
+    const rateLimited = await failureOf(new MockActivityEnvironment({ retryPolicy: policy, attempt: 9, heartbeatDetails: beats.at(-1) }).run(h.activities.exportAccountsAndTransactions, input));
+    expect(rateLimited).toMatchObject({ type: 'MxRateLimited', nextRetryDelay: 7000 });
   });
 
   it('starts afresh when the parts a checkpoint counts are gone, and still writes the same bytes', async () => {
