@@ -41,12 +41,15 @@ export interface GuideEnv {
   close(): Promise<void>;
 }
 
-export async function startGuideEnv(options: { challengeExpiryMs?: number; jobDurationMs?: number } = {}): Promise<GuideEnv> {
+export async function startGuideEnv(
+  options: { challengeExpiryMs?: number; jobDurationMs?: number; transactionsPerAccount?: number } = {},
+): Promise<GuideEnv> {
   const temporal = await connectToTestServer();
   const sandbox = await startSandbox({
     port: 0,
     jobDurationMs: options.jobDurationMs ?? JOB_DURATION_MS,
     challengeExpiryMs: options.challengeExpiryMs ?? 60_000,
+    transactionsPerAccount: options.transactionsPerAccount,
   });
   const storageDir = mkdtempSync(join(tmpdir(), 'mx-guides-'));
   const taskQueue = uniqueName('guides');
