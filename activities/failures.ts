@@ -1,7 +1,7 @@
 // The one place where errors become what Temporal sees. MX errors keep their type name and retry
 // verdict (with Retry-After as nextRetryDelay); storage errors get theirs; cancellation stays
 // cancellation. Every activity goes through `withFailures`.
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, msToNumber } from '@temporalio/common';
 import { ACTIVITY_ERROR_TYPES } from '../src/mx/error-types';
 import { MxError, MxRetryableError } from '../src/mx/errors';
 import { HashMismatchError, InvalidStorageKeyError } from '../src/storage/errors';
@@ -44,6 +44,25 @@ export function withFailures<T extends object>(activities: T): T {
     },
   ]);
   return Object.fromEntries(wrapped) as T;
+}
+
+/**
+ * For activities that checkpoint: the retry backs off from the last attempt that moved the checkpoint
+ * (`progressAttempt`), not from the first attempt, so a long export that meets many separate faults
+ * does not wait ever longer for each; while it makes no progress it backs off as the policy says. A
+ * Retry-After from MX still wins; non-retryable stays so; without progress the policy decides alone.
+ */
+export function failureSinceProgress(error: unknown, progressAttempt: number | undefined): unknown {
+  const failure = toActivityFailure(error);
+  const info = activityContext()?.info;
+  const policy = info?.retryPolicy;
+  if (!(failure instanceof ApplicationFailure) || failure.nonRetryable || failure.nextRetryDelay != null) return failure;
+  if (!info || !policy?.initialInterval || progressAttempt === undefined) return failure;
+  const first = msToNumber(policy.initialInterval);
+  const backoff = first * (policy.backoffCoefficient ?? 2) ** Math.max(0, info.attempt - progressAttempt);
+  const nextRetryDelay = Math.min(backoff, policy.maximumInterval ? msToNumber(policy.maximumInterval) : 100 * first);
+  const { message, type, details, category } = failure;
+  return ApplicationFailure.create({ message, type: type ?? undefined, details: details ?? undefined, category: category ?? undefined, nextRetryDelay });
 }
 
 export function invalidInput(message: string): ApplicationFailure {

@@ -5,7 +5,7 @@
 import type { ByteSink } from '../storage/types';
 import { z } from 'zod';
 import { createMxHttp, type MxConnectionOptions, type MxHttp, type Query } from './http';
-import { MAX_INSTITUTIONS_PER_PAGE, paginate, type Page } from './pagination';
+import { MAX_INSTITUTIONS_PER_PAGE, MAX_PER_PAGE, paginate, type Page } from './pagination';
 import { DEFAULT_MX_API_VERSION, MX_API_VERSIONS, mxVersion, type MxApiVersion, type MxVersion } from './versions';
 import {
   accountSchema,
@@ -79,6 +79,12 @@ export interface StatementDownload {
   contentLength: number | null;
 }
 
+/** For exports that store and checkpoint each page before asking for the next. */
+export interface PageOptions extends CallOptions {
+  /** 1-based; read `isLastPage` on the answer to know when to stop. */
+  page: number;
+}
+
 export interface DownloadOptions extends CallOptions {
   /** Where the PDF bytes go, pushed as they arrive (a storage ObjectWriter). */
   into: ByteSink;
@@ -109,6 +115,10 @@ export interface MxClient {
   fetchStatements(userGuid: string, memberGuid: string, options?: CallOptions): Promise<MxMember>;
   listMemberAccounts(userGuid: string, memberGuid: string, options?: CallOptions): AsyncGenerator<MxAccount>;
   listTransactionsByAccount(userGuid: string, accountGuid: string, window: DateWindow, options?: CallOptions): AsyncGenerator<MxTransaction>;
+  /** One page of `listMemberAccounts`, at MX's largest page size. */
+  readMemberAccountsPage(userGuid: string, memberGuid: string, options: PageOptions): Promise<Page<MxAccount>>;
+  /** One page of `listTransactionsByAccount`, at MX's largest page size. */
+  readTransactionsByAccountPage(userGuid: string, accountGuid: string, window: DateWindow, options: PageOptions): Promise<Page<MxTransaction>>;
   listTransactionsByMember(userGuid: string, memberGuid: string, window: DateWindow, options?: CallOptions): AsyncGenerator<MxTransaction>;
   listStatements(userGuid: string, memberGuid: string, options?: CallOptions): AsyncGenerator<MxStatement>;
   readStatement(userGuid: string, memberGuid: string, statementGuid: string, options?: CallOptions): Promise<MxStatement>;
@@ -170,13 +180,22 @@ async function* lister<K extends string, T>(
   build: () => { endpoint: string; path: string; query?: Query; signal?: AbortSignal },
   perPage?: number,
 ): AsyncGenerator<T> {
-  const call = build();
-  yield* paginate(async (page, records) => {
+  yield* paginate(pageReader(http, key, schema, build()), perPage);
+}
+
+/** Reads one page of a list endpoint. */
+function pageReader<K extends string, T>(
+  http: MxHttp,
+  key: K,
+  schema: z.ZodType<{ [P in K]: T[] } & { pagination: Page<T>['pagination'] }>,
+  call: { endpoint: string; path: string; query?: Query; signal?: AbortSignal },
+): (page: number, perPage: number) => Promise<Page<T>> {
+  return async (page, records) => {
     const query = { ...call.query, page, records_per_page: records };
     const { data } = await http.json({ ...call, method: 'GET', query, schema });
     if (!data) return { items: [], pagination: emptyPagination };
     return { items: data[key], pagination: data.pagination };
-  }, perPage);
+  };
 }
 
 /** For calls whose success always has a body. */
@@ -271,23 +290,36 @@ function memberCalls(http: MxHttp, version: MxVersion): MemberCalls {
   };
 }
 
-function dataCalls(
-  http: MxHttp,
-  version: MxVersion,
-): Pick<
+type DataCalls = Pick<
   MxClient,
-  'listMemberAccounts' | 'listTransactionsByAccount' | 'listTransactionsByMember' | 'listStatements' | 'readStatement' | 'downloadStatementPdf'
-> {
+  | 'listMemberAccounts'
+  | 'listTransactionsByAccount'
+  | 'readMemberAccountsPage'
+  | 'readTransactionsByAccountPage'
+  | 'listTransactionsByMember'
+  | 'listStatements'
+  | 'readStatement'
+  | 'downloadStatementPdf'
+>;
+
+function dataCalls(http: MxHttp, version: MxVersion): DataCalls {
+  const memberAccounts = (u: string, m: string, o?: CallOptions) => ({
+    endpoint: 'listMemberAccounts',
+    path: path`/users/${u}/members/${m}/accounts`,
+    signal: o?.signal,
+  });
+  const accountTransactions = (u: string, a: string, w: DateWindow, o?: CallOptions) => ({
+    endpoint: 'listTransactionsByAccount',
+    path: path`/users/${u}/accounts/${a}/transactions`,
+    query: version.transactionWindow(w),
+    signal: o?.signal,
+  });
   return {
-    listMemberAccounts: (u, m, o) =>
-      lister(http, 'accounts', accounts, () => ({ endpoint: 'listMemberAccounts', path: path`/users/${u}/members/${m}/accounts`, signal: o?.signal })),
-    listTransactionsByAccount: (u, a, w, o) =>
-      lister(http, 'transactions', transactions, () => ({
-        endpoint: 'listTransactionsByAccount',
-        path: path`/users/${u}/accounts/${a}/transactions`,
-        query: version.transactionWindow(w),
-        signal: o?.signal,
-      })),
+    listMemberAccounts: (u, m, o) => lister(http, 'accounts', accounts, () => memberAccounts(u, m, o)),
+    listTransactionsByAccount: (u, a, w, o) => lister(http, 'transactions', transactions, () => accountTransactions(u, a, w, o)),
+    readMemberAccountsPage: async (u, m, o) => pageReader<'accounts', MxAccount>(http, 'accounts', accounts, memberAccounts(u, m, o))(o.page, MAX_PER_PAGE),
+    readTransactionsByAccountPage: async (u, a, w, o) =>
+      pageReader<'transactions', MxTransaction>(http, 'transactions', transactions, accountTransactions(u, a, w, o))(o.page, MAX_PER_PAGE),
     listTransactionsByMember: (u, m, w, o) =>
       lister(http, 'transactions', transactions, () => ({
         endpoint: 'listTransactionsByMember',

@@ -23,6 +23,8 @@ export const RETRYABLE_ERROR_TYPES = {
   server: 'MxServerError',
   network: 'MxNetworkError',
   timeout: 'MxTimeout',
+  /** A 2xx whose body is not JSON at all: cut or garbled on the way, so asking again can fix it. */
+  malformedBody: 'MxMalformedBody',
 } as const;
 
 export abstract class MxError extends Error {
@@ -113,7 +115,11 @@ export class MxRetryableError extends MxError {
   }
 }
 
-/** MX answered, but not in the shape its API document promises. */
+/**
+ * MX answered with JSON, but not in the shape its API document promises. Not retried: a body that parses
+ * as a whole arrived whole, so asking again brings the same answer, and a retry would only hide the
+ * mismatch (a changed contract, or a bug here) behind a run that never ends.
+ */
 export class MxProtocolError extends MxError {
   override name = 'MxProtocolError';
   readonly type = ACTIVITY_ERROR_TYPES.protocol;

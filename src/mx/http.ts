@@ -231,7 +231,8 @@ function decode<T>(call: JsonCall<T>, text: string): T {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new MxProtocolError('body is not JSON', '', pick(call));
+    // Cut or garbled between MX and us (a proxy, a dropped connection): asking again can fix that.
+    throw new MxRetryableError(RETRYABLE_ERROR_TYPES.malformedBody, 'body is not JSON (cut or garbled on the way)', pick(call));
   }
   const result = call.schema.safeParse(parsed);
   if (result.success) return result.data;

@@ -17,8 +17,13 @@ export async function* paginate<T>(
   perPage: number = MAX_PER_PAGE,
 ): AsyncGenerator<T, void, undefined> {
   for (let page = 1; ; page++) {
-    const { items, pagination } = await fetchPage(page, perPage);
-    yield* items;
-    if (items.length === 0 || page >= pagination.total_pages) return;
+    const read = await fetchPage(page, perPage);
+    yield* read.items;
+    if (isLastPage(page, read)) return;
   }
+}
+
+/** Whether `page` (1-based) was the list's last: an empty page, or `total_pages` reached. */
+export function isLastPage(page: number, { items, pagination }: Page<unknown>): boolean {
+  return items.length === 0 || page >= pagination.total_pages;
 }

@@ -5,13 +5,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MxHttpError } from './errors';
 import type { RenderedStatement } from './statement-pdf';
 import type { SandboxState } from './state';
-import { MX_PDF } from './wire';
+import { faultDecisionOf, MX_PDF } from './wire';
 
 export async function sendStatementPdf(request: FastifyRequest, reply: FastifyReply, state: SandboxState, pdf: RenderedStatement): Promise<void> {
   const range = parseRange(request.headers.range, pdf.size);
-  const cutAfter = state.faults.pdfCutAfter();
-  const bytesPerSecond = state.faults.pdfBytesPerSecond;
   const length = range.end - range.start;
+  const cutAfter = state.faults.pdfCutAfter(length, faultDecisionOf(request));
+  const bytesPerSecond = state.faults.pdfBytesPerSecond;
   reply.hijack();
   const res = reply.raw;
   res.writeHead(range.partial ? 206 : 200, {

@@ -18,7 +18,7 @@ import { newSavedState, readSavedState, StateFile } from './persistence';
 import { SandboxState } from './state';
 import { WebhookSender, webhookPayload } from './webhooks';
 import { resolveIdentifiers } from './identifiers';
-import { ADMIN_PREFIX, applyFaults, authenticate, checkVersion, type ClientCredentials, MEDIA_TYPES, MX_JSON, pathOf, sendError } from './wire';
+import { ADMIN_PREFIX, applyFaults, authenticate, checkVersion, type ClientCredentials, faultDecisionOf, MEDIA_TYPES, MX_JSON, pathOf, sendError } from './wire';
 
 export type { FaultOptions } from './faults';
 
@@ -143,6 +143,11 @@ function installWire(app: FastifyInstance, state: SandboxState, clients: ClientC
   });
   // v20250224 paths take partner ids where v20111101 took guids; routes only ever see guids.
   app.addHook('preHandler', async (request) => resolveIdentifiers(request));
+
+  // Only successes are garbled: an error body is already what a client must not trust.
+  app.addHook('onSend', async (request, reply, payload) =>
+    typeof payload === 'string' && reply.statusCode < 300 ? state.faults.garble(payload, faultDecisionOf(request)) : payload,
+  );
 
   app.setErrorHandler((error: FastifyError | MxHttpError, request, reply) => {
     if (error instanceof MxHttpError) return sendError(reply, error.statusCode, error.message, error.headers);

@@ -3,6 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MX_API_VERSIONS, type MxApiVersion } from '../mx/versions/types';
 import { errorBody, MxHttpError } from './errors';
+import type { FaultDecision } from './faults';
 import type { SandboxState } from './state';
 import type { ClientStore } from './store';
 
@@ -77,8 +78,16 @@ export function checkVersion(request: FastifyRequest): MxApiVersion {
   return version;
 }
 
+const faultDecisions = new WeakMap<FastifyRequest, FaultDecision>();
+
+/** What applyFaults decided for this request; the faults that act on the body (garble, cut) read it. */
+export function faultDecisionOf(request: FastifyRequest): FaultDecision | undefined {
+  return faultDecisions.get(request);
+}
+
 export async function applyFaults(request: FastifyRequest, state: SandboxState): Promise<void> {
   const decision = state.faults.decide(pathOf(request));
+  faultDecisions.set(request, decision);
   if (decision.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
   if (decision.reject) throw new MxHttpError(decision.reject.statusCode, decision.reject.message, decision.reject.headers);
 }

@@ -55,6 +55,8 @@ export function createLocalStorage(rootDir: string): Storage {
 
     read: (key): Readable => createReadStream(pathOf(key)),
 
+    remove: async (key) => rm(pathOf(key), { force: true }),
+
     locate: (key) => pathOf(key),
 
     sweep: async (olderThanMs) => (await sweepPartials(root, olderThanMs)).removed,

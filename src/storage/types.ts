@@ -87,6 +87,8 @@ export interface Storage {
   /** SHA-256 of the stored object, or null when there is none. */
   sha256(key: string): Promise<string | null>;
   read(key: string): Readable;
+  /** Deletes `key` if it exists (staging objects once they are assembled). */
+  remove(key: string): Promise<void>;
   /** Where the object lives, for people (a path or a URL). */
   locate(key: string): string;
   /** Removes partial files of crashed attempts untouched for `olderThanMs`; returns their keys. */

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ExportCheckpoint } from '../../activities/export';
 import type { ExportResult, MemberRef } from '../../activities/types';
-import { connectMember, failureOf, idle, MockActivityEnvironment, startHarness, waitForMember, type Harness } from './setup';
+import { connectMember, failureOf, filesUnder, idle, MockActivityEnvironment, startHarness, waitForMember, type Harness } from './setup';
 
 let h: Harness;
 let ref: MemberRef;
@@ -43,7 +45,9 @@ describe('exportAccountsAndTransactions', () => {
     for (const account of result.accounts) {
       expect(account.transactions).toBe(transactions.filter((t) => t.account_guid === account.guid).length);
     }
-    expect(beats.at(-1)).toEqual({ phase: 'done', accounts: 5, transactions: 7500 });
+    // The last checkpoint: every page of accounts and of transactions stored.
+    expect(beats.at(-1)).toMatchObject({ accountsListed: true, accountPages: 1, transactionPages: [2, 2, 2, 2, 2], account: 5 });
+    expect(await filesUnder(join(h.root, 'fetch-account-data'))).toEqual(['u1/m1/run-1/accounts.ndjson', 'u1/m1/run-1/transactions.ndjson']);
     // The result rides through workflow history: it must stay far below Temporal's 2 MB payload limit.
     expect(JSON.stringify(result).length).toBeLessThan(4096);
   });
@@ -62,5 +66,80 @@ describe('exportAccountsAndTransactions', () => {
     const failure = await failureOf(h.activities.exportAccountsAndTransactions({ ...ref, fromDate: '01/02/2024', toDate: isoDay(0), keyPrefix: 'x' }));
     expect(failure).toMatchObject({ type: 'InvalidActivityInput', nonRetryable: true });
     expect(failure.message).toContain('fromDate must be a date as YYYY-MM-DD');
+  });
+});
+
+describe('exportAccountsAndTransactions after a transient fault', () => {
+  const window = () => ({ fromDate: isoDay(-120), toDate: isoDay(5) });
+  /** SHA-256 of both objects: comparing megabytes with toEqual would take minutes. */
+  const bytesOf = async (result: ExportResult) =>
+    Promise.all([result.accountsKey, result.transactionsKey].map(async (key) => createHash('sha256').update(await readFile(join(h.root, key))).digest('hex')));
+
+  it('resumes at the page that failed (nothing before it is asked again) and writes what a fault-free run writes', async () => {
+    const clean = await h.activities.exportAccountsAndTransactions({ ...ref, ...window(), keyPrefix: 'clean' });
+
+    // Fail the request for page 2 of the third account, the moment the checkpoint says it comes next.
+    const first = new MockActivityEnvironment({ retryPolicy: { initialInterval: 1000, backoffCoefficient: 2 } });
+    const beats: ExportCheckpoint[] = [];
+    first.on('heartbeat', (d: ExportCheckpoint) => {
+      beats.push(d);
+      if (d.account === 2 && d.transactionPages[2] === 1) h.sandbox.setFaults({ serverError: { next: 1 } });
+    });
+    const input = { ...ref, ...window(), keyPrefix: 'faulted' };
+    const failure = await failureOf(first.run(h.activities.exportAccountsAndTransactions, input));
+    // Pages were stored before the fault: the retry waits the first interval, not a grown backoff.
+    expect(failure).toMatchObject({ type: 'MxServerError', nonRetryable: false, nextRetryDelay: 1000 });
+    const checkpoint = beats.at(-1)!;
+    expect(checkpoint).toMatchObject({ account: 2, transactionPages: [2, 2, 1, 0, 0] });
+
+    // The retry: anything already stored that it asks for again fails the test.
+    const [a0, a1] = checkpoint.accounts;
+    h.sandbox.setFaults({
+      rateLimit: { rate: 1, match: `/members/${ref.memberGuid}/accounts` },
+      serverError: { rate: 1, match: `/accounts/${a0!.guid}/transactions` },
+      garbledBody: { rate: 1, match: `/accounts/${a1!.guid}/transactions` },
+    });
+    try {
+      const retry = new MockActivityEnvironment({ heartbeatDetails: checkpoint });
+      const resumed = (await retry.run(h.activities.exportAccountsAndTransactions, input)) as ExportResult;
+      expect(resumed).toMatchObject({ accountCount: 5, transactionCount: 7500, accounts: clean.accounts });
+      expect(await bytesOf(resumed)).toEqual(await bytesOf(clean));
+      expect(await filesUnder(join(h.root, 'faulted'))).toEqual(['accounts.ndjson', 'transactions.ndjson']);
+    } finally {
+      h.sandbox.setFaults({});
+    }
+  });
+
+  it('backs off from the last attempt that stored a page; with none, leaves it to the retry policy', async () => {
+    const policy = { initialInterval: 1000, backoffCoefficient: 2, maximumInterval: 30_000 };
+    const input = { ...ref, ...window(), keyPrefix: 'no-progress' };
+    const failureAt = async (attempt: number, heartbeatDetails?: ExportCheckpoint) => {
+      h.sandbox.setFaults({ serverError: { next: 1 } });
+      return await failureOf(new MockActivityEnvironment({ retryPolicy: policy, attempt, heartbeatDetails }).run(h.activities.exportAccountsAndTransactions, input));
+    };
+    expect(await failureAt(7)).toMatchObject({ type: 'MxServerError', nextRetryDelay: undefined });
+    // Attempt 3 stored the accounts; attempts 5 and 9 fail on their first request.
+    const beats: ExportCheckpoint[] = [];
+    const env = new MockActivityEnvironment({ retryPolicy: policy, attempt: 3 });
+    env.on('heartbeat', (d: ExportCheckpoint) => {
+      beats.push(d);
+      h.sandbox.setFaults({ serverError: { next: 1 } });
+    });
+    expect(await failureOf(env.run(h.activities.exportAccountsAndTransactions, input))).toMatchObject({ nextRetryDelay: 1000 });
+    expect(beats.at(-1)).toMatchObject({ progressAttempt: 3, accountsListed: true });
+    expect(await failureAt(5, beats.at(-1))).toMatchObject({ nextRetryDelay: 4000 });
+    expect(await failureAt(9, beats.at(-1))).toMatchObject({ nextRetryDelay: 30_000 });
+    h.sandbox.setFaults({ rateLimit: { next: 1, retryAfterSeconds: 7 } });
+    const rateLimited = await failureOf(new MockActivityEnvironment({ retryPolicy: policy, attempt: 9, heartbeatDetails: beats.at(-1) }).run(h.activities.exportAccountsAndTransactions, input));
+    expect(rateLimited).toMatchObject({ type: 'MxRateLimited', nextRetryDelay: 7000 });
+  });
+
+  it('starts afresh when the parts a checkpoint counts are gone, and still writes the same bytes', async () => {
+    const clean = await h.activities.exportAccountsAndTransactions({ ...ref, ...window(), keyPrefix: 'clean-2' });
+    const lost: ExportCheckpoint = { accounts: clean.accounts, accountPages: 1, accountsListed: true, transactionPages: [2, 1, 0, 0, 0], account: 1 };
+    const env = new MockActivityEnvironment({ heartbeatDetails: lost });
+    const result = (await env.run(h.activities.exportAccountsAndTransactions, { ...ref, ...window(), keyPrefix: 'lost' })) as ExportResult;
+    expect(result.transactionCount).toBe(7500);
+    expect(await bytesOf(result)).toEqual(await bytesOf(clean));
   });
 });

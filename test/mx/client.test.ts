@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMxClient, type MxClient } from '../../src/mx/client';
-import { MxProtocolError } from '../../src/mx/errors';
+import { MxProtocolError, MxRetryableError } from '../../src/mx/errors';
 import { page, startFakeMx, type FakeMx } from '../helpers/fake-mx';
 
 let mx: FakeMx;
@@ -52,9 +52,12 @@ describe('MX client wire format', () => {
     expect((error as Error).message).toContain('member.guid');
   });
 
-  it('refuses a non-JSON success body as a protocol error', async () => {
-    mx.on('GET', '/users/USR-1', { body: '<html>hello</html>' });
-    await expect(client.readUser('USR-1')).rejects.toBeInstanceOf(MxProtocolError);
+  it('takes a non-JSON success body for a transient fault (cut or garbled on the way): retryable', async () => {
+    mx.on('GET', '/users/USR-1', { body: '{"user": {"guid": "USR-1", "id"' });
+    const error = await client.readUser('USR-1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MxRetryableError);
+    expect(error).toMatchObject({ type: 'MxMalformedBody', retryable: true });
+    expect((error as Error).message).toContain('readUser');
   });
 
   it('refuses empty identifiers before sending anything', async () => {

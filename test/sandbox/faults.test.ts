@@ -93,6 +93,48 @@ describe('faults', () => {
     expect((await client.get(uri)).bytes.length).toBe(200_000);
   });
 
+  it('garbles the next N JSON successes: status 200, a body cut short that does not parse', async () => {
+    const client = await start({ faults: { garbledBody: { next: 1 } } });
+    const garbled = await rawGet('/users');
+    expect(garbled.status).toBe(200);
+    const whole = await rawGet('/users');
+    expect(whole.text.startsWith(garbled.text)).toBe(true);
+    expect(isJson(garbled.text)).toBe(false);
+    expect((await client.get('/users')).json.users).toEqual([]);
+  });
+
+  it('mixed: faults that share of requests, each with a kind that fits the request', async () => {
+    await start({ faults: { mixed: { rate: 0.3, retryAfterSeconds: 2 } } });
+    const seen = { ok: 0, rateLimited: 0, serverError: 0, garbled: 0 };
+    for (let i = 0; i < 300; i++) {
+      const answer = await rawGet('/users');
+      if (answer.status === 429) {
+        expect(answer.headers.get('retry-after')).toBe('2');
+        seen.rateLimited++;
+      } else if (answer.status === 503) seen.serverError++;
+      else if (isJson(answer.text)) seen.ok++;
+      else seen.garbled++;
+    }
+    expect(seen.ok / 300).toBeGreaterThan(0.6);
+    expect(seen.ok / 300).toBeLessThan(0.8);
+    expect(Math.min(seen.rateLimited, seen.serverError, seen.garbled)).toBeGreaterThan(10);
+  });
+
+  it('mixed: a PDF download is cut mid-body, never garbled; kinds narrows the choice', async () => {
+    const client = await start({ statementBytes: 200_000 });
+    const uri = await statementUri(client);
+    sandbox!.setFaults({ mixed: { rate: 1, kinds: ['garbledBody', 'pdfCut'] } });
+    expect(isJson((await rawGet('/users')).text)).toBe(false);
+    const response = await fetch(sandbox!.url + uri, { headers: { authorization: basicAuth(), accept: 'application/vnd.mx.api.v1+pdf' } });
+    expect(response.status).toBe(200);
+    const received = await readUntilError(response);
+    expect(received.error).toBeDefined();
+    expect(received.bytes).toBeLessThan(200_000);
+    const bad = await client.put('/_sandbox/faults', { faults: { mixed: { rate: 0.3, kinds: ['teapot'] } } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.message).toMatch(/faults\.mixed\.kinds\.0/);
+  });
+
   it('sends PDF bodies at the configured bytes per second', async () => {
     const client = await start({ statementBytes: 40_000 });
     const uri = await statementUri(client);
@@ -155,6 +197,21 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The body as text, whatever it holds (the test client parses JSON bodies). */
+async function rawGet(path: string): Promise<{ status: number; headers: Headers; text: string }> {
+  const response = await fetch(sandbox!.url + path, { headers: { authorization: basicAuth(), accept: 'application/vnd.mx.api.v1+json' } });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 

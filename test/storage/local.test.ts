@@ -224,3 +224,14 @@ describe('keys', () => {
     expect(await allFiles()).toEqual([]);
   });
 });
+
+describe('remove', () => {
+  it('deletes the object, is a no-op for a missing key, and refuses a bad key', async () => {
+    await storage.put('runs/r1/.part-1', ['staged']);
+    await storage.put('runs/r1/kept', ['kept']);
+    await storage.remove('runs/r1/.part-1');
+    await storage.remove('runs/r1/.part-1');
+    expect(await allFiles()).toEqual(['runs/r1/kept']);
+    await expect(storage.remove('../x')).rejects.toBeInstanceOf(InvalidStorageKeyError);
+  });
+});

@@ -43,7 +43,7 @@ export interface GuideEnv {
 }
 
 export async function startGuideEnv(
-  options: { challengeExpiryMs?: number; jobDurationMs?: number; apiVersion?: MxApiVersion } = {},
+  options: { challengeExpiryMs?: number; jobDurationMs?: number; apiVersion?: MxApiVersion; transactionsPerAccount?: number } = {},
 ): Promise<GuideEnv> {
   const apiVersion = options.apiVersion ?? 'v20111101';
   const temporal = await connectToTestServer();
@@ -51,6 +51,7 @@ export async function startGuideEnv(
     port: 0,
     jobDurationMs: options.jobDurationMs ?? JOB_DURATION_MS,
     challengeExpiryMs: options.challengeExpiryMs ?? 60_000,
+    transactionsPerAccount: options.transactionsPerAccount,
   });
   const storageDir = mkdtempSync(join(tmpdir(), 'mx-guides-'));
   const taskQueue = uniqueName('guides');
