@@ -5,6 +5,16 @@ import { DEFAULT_MX_API_VERSION, MX_API_VERSIONS, type MxApiVersion } from './mx
 
 const port = z.coerce.number().int().min(0).max(65535);
 const durationMs = z.coerce.number().int().positive();
+/** A 32-byte key (payload codec or sealing), base64; `whence` says where a good value comes from. */
+const base64Key = (whence = 'openssl rand -base64 32') =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, `must be 32 bytes, base64-encoded (${whence})`)
+    .optional();
+const base64Keys = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/, 'must be comma-separated 32-byte base64 keys')
+  .optional();
 // Proxy URLs may carry a password: the message says what is wrong, never the value.
 const proxyUrl = z.string().superRefine((value, ctx) => {
   try {
@@ -50,26 +60,11 @@ const schema = z
       .string()
       .regex(/^https?:\/\/[^\s,]+(,https?:\/\/[^\s,]+)*$/, 'must be comma-separated http(s) origins, e.g. http://localhost:8080')
       .optional(),
-    PAYLOAD_CODEC_KEY: z
-      .string()
-      .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
-      .optional(),
-    PAYLOAD_CODEC_PREVIOUS_KEYS: z
-      .string()
-      .regex(/^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/, 'must be comma-separated 32-byte base64 keys')
-      .optional(),
-    PAYLOAD_SEAL_KEY: z
-      .string()
-      .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
-      .optional(),
-    PAYLOAD_SEAL_PREVIOUS_KEYS: z
-      .string()
-      .regex(/^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/, 'must be comma-separated 32-byte base64 keys')
-      .optional(),
-    PAYLOAD_SEAL_PUBLIC_KEY: z
-      .string()
-      .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes, base64-encoded (the content of <DATA_DIR>/seal.pub)')
-      .optional(),
+    PAYLOAD_CODEC_KEY: base64Key(),
+    PAYLOAD_CODEC_PREVIOUS_KEYS: base64Keys,
+    PAYLOAD_SEAL_KEY: base64Key(),
+    PAYLOAD_SEAL_PREVIOUS_KEYS: base64Keys,
+    PAYLOAD_SEAL_PUBLIC_KEY: base64Key('the content of <DATA_DIR>/seal.pub, or npm run -s seal-keys'),
     WORKER_SHUTDOWN_GRACE_MS: durationMs.default(20_000),
     LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   })

@@ -6,16 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type WorkflowHandle } from '@temporalio/client';
-import { createActivities, systemClock } from '../../../activities';
-import { loadConfig, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../../src/config';
-import { createMxClient } from '../../../src/mx/client';
+import { loadConfig } from '../../../src/config';
 import { type Sandbox, startSandbox } from '../../../src/sandbox/server';
-import { createLocalStorage } from '../../../src/storage/local';
-import { loadDataConverter, loadWorkerDataConverter } from '../../../src/temporal/data-converter';
-import { loadOpener } from '../../../src/temporal/seal-keys';
-import { createWorker } from '../../../src/worker/create-worker';
+import { loadDataConverter } from '../../../src/temporal/data-converter';
 import { MxAwaitingMfa, type Progress, progressQuery } from '../../../workflows/messages';
-import { connectToTestServer, uniqueName, workflowBundlePath } from '../../helpers/temporal';
+import { startProjectWorker } from '../../helpers/project-worker';
+import { connectToTestServer, uniqueName } from '../../helpers/temporal';
 
 export type MxBankPassword = 'challenge' | 'options' | 'image' | 'password';
 
@@ -41,17 +37,7 @@ export async function startSupportEnv(): Promise<SupportEnv> {
   const dataConverter = await loadDataConverter(config);
   const client = new Client({ connection: temporal.client.connection, dataConverter });
   const taskQueue = uniqueName('support');
-  const mx = createMxClient({ baseUrl: sandbox.url, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, timeoutMs: 5_000 });
-  const worker = await createWorker({
-    connection: temporal.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    activities: createActivities({ mx, storage: createLocalStorage(join(workDir, 'storage')), clock: systemClock, secrets: loadOpener(config) }),
-    workflowBundle: { codePath: workflowBundlePath() },
-    dataConverter: await loadWorkerDataConverter(config),
-    shutdownGraceTime: 1_000,
-  });
-  const running = worker.run();
+  const worker = await startProjectWorker({ temporal, config, sandboxUrl: sandbox.url, storageDir: join(workDir, 'storage'), taskQueue });
   const started: WorkflowHandle[] = [];
 
   return {
@@ -80,8 +66,7 @@ export async function startSupportEnv(): Promise<SupportEnv> {
     async close() {
       // Runs left waiting would stay in everyone's MFA queue with no worker to answer their queries.
       await Promise.all(started.map((handle) => handle.terminate('support test finished').catch(() => undefined)));
-      worker.shutdown();
-      await running;
+      await worker.shutdown();
       await sandbox.close();
       await temporal.close();
       rmSync(workDir, { recursive: true, force: true });

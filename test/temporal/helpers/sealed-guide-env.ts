@@ -6,18 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { DefaultLogger, type LogEntry, Runtime, type Worker } from '@temporalio/worker';
-import { createActivities, systemClock } from '../../../activities';
-import { type Config, loadConfig, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../../src/config';
-import { createMxClient } from '../../../src/mx/client';
+import { DefaultLogger, type LogEntry, Runtime } from '@temporalio/worker';
+import { type Config, loadConfig } from '../../../src/config';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server';
-import { createLocalStorage } from '../../../src/storage/local';
-import { loadDataConverter, loadWorkerDataConverter } from '../../../src/temporal/data-converter';
-import { loadOpener } from '../../../src/temporal/seal-keys';
-import { createWorker } from '../../../src/worker/create-worker';
+import { loadDataConverter } from '../../../src/temporal/data-converter';
 import type { GuideInput } from '../../../workflows/input';
 import type { WorkflowTypeName } from '../../../workflows/messages';
-import { connectToTestServer, type TemporalTestContext, uniqueName, workflowBundlePath } from '../../helpers/temporal';
+import { startProjectWorker } from '../../helpers/project-worker';
+import { connectToTestServer, type TemporalTestContext, uniqueName } from '../../helpers/temporal';
 
 export const FAST = {
   polling: { initialInterval: '100ms', maxInterval: '400ms', deadline: '60s' },
@@ -59,18 +55,7 @@ export async function startSealedGuideEnv(): Promise<SealedGuideEnv> {
   const config = loadConfig(env);
   const client = new Client({ connection: temporal.client.connection, dataConverter: await loadDataConverter(config) });
   const taskQueue = uniqueName('sealed');
-  const mx = createMxClient({ baseUrl: sandbox.url, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, timeoutMs: 5_000 });
-  const storage = createLocalStorage(join(dataDir, 'storage'));
-  const worker: Worker = await createWorker({
-    connection: temporal.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    activities: createActivities({ mx, storage, clock: systemClock, secrets: loadOpener(config) }),
-    workflowBundle: { codePath: workflowBundlePath() },
-    dataConverter: await loadWorkerDataConverter(config),
-    shutdownGraceTime: 1_000,
-  });
-  const running = worker.run();
+  const worker = await startProjectWorker({ temporal, config, sandboxUrl: sandbox.url, storageDir: join(dataDir, 'storage'), taskQueue });
   const started: WorkflowHandle[] = [];
 
   return {
@@ -94,8 +79,7 @@ export async function startSealedGuideEnv(): Promise<SealedGuideEnv> {
     },
     async close() {
       await Promise.all(started.map((handle) => handle.terminate('test finished').catch(() => undefined)));
-      worker.shutdown();
-      await running;
+      await worker.shutdown();
       await sandbox.close();
       await temporal.close();
       rmSync(dataDir, { recursive: true, force: true });
