@@ -125,7 +125,7 @@ describe('faults', () => {
     const uri = await statementUri(client);
     sandbox!.setFaults({ mixed: { rate: 1, kinds: ['garbledBody', 'pdfCut'] } });
     expect(isJson((await rawGet('/users')).text)).toBe(false);
-    const response = await fetch(sandbox!.url + uri, { headers: { authorization: basicAuth(), accept: 'application/vnd.mx.api.v1+pdf' } });
+    const response = await fetch(sandbox!.url + uri, { headers: { authorization: basicAuth(), accept: 'application/vnd.mx.api.v1+pdf', 'accept-version': 'v20111101' } });
     expect(response.status).toBe(200);
     const received = await readUntilError(response);
     expect(received.error).toBeDefined();
@@ -202,7 +202,7 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
 
 /** The body as text, whatever it holds (the test client parses JSON bodies). */
 async function rawGet(path: string): Promise<{ status: number; headers: Headers; text: string }> {
-  const response = await fetch(sandbox!.url + path, { headers: { authorization: basicAuth(), accept: 'application/vnd.mx.api.v1+json' } });
+  const response = await fetch(sandbox!.url + path, { headers: { authorization: basicAuth(), accept: 'application/vnd.mx.api.v1+json', 'accept-version': 'v20111101' } });
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 
