@@ -13,8 +13,9 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY workflows ./workflows
 COPY activities ./activities
-# The workflow bundle is built once here, not by every worker at start.
-RUN npm run build:workflow
+# The workflow bundle is built once here, not by every worker at start; the worker is told where it is.
+RUN npm run build:workflow -- /app/workflow-bundle.js
+ENV WORKFLOW_BUNDLE_PATH=/app/workflow-bundle.js
 
 # Exports, PDFs and the payload codec key live on a volume the services share (see docker-compose.yml).
 RUN mkdir -p /data/storage && chown -R node:node /data

@@ -66,6 +66,7 @@ const schema = z
     PAYLOAD_SEAL_PREVIOUS_KEYS: base64Keys,
     PAYLOAD_SEAL_PUBLIC_KEY: base64Key('the content of <DATA_DIR>/seal.pub, or npm run -s seal-keys'),
     WORKER_SHUTDOWN_GRACE_MS: durationMs.default(20_000),
+    WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   })
   .superRefine((env, ctx) => {
@@ -137,6 +138,8 @@ export interface Config {
     sealPublicKey?: string;
   };
   workerShutdownGraceMs: number;
+  /** A prebuilt workflow bundle the worker loads; unset: the worker bundles the sources at start. */
+  workflowBundlePath: string | undefined;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
@@ -190,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sealPublicKey: e.PAYLOAD_SEAL_PUBLIC_KEY,
     },
     workerShutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
+    workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,5 +1,5 @@
-// `npm run build:workflow`: prebuilds the workflow bundle the worker loads at start (instead of bundling
-// the sources each time). The worker ignores it once a workflow source file is newer.
+// `npm run build:workflow [path]`: prebuilds the workflow bundle, so a worker started with
+// WORKFLOW_BUNDLE_PATH=<path> loads it instead of bundling the sources each time.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { buildWorkflowBundle, DEFAULT_BUNDLE_PATH } from '../worker/bundle';

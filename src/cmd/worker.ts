@@ -11,6 +11,7 @@ import type { Storage } from '../storage/types';
 import { connectWorkerConnection, temporalTarget } from '../temporal/connection';
 import { loadWorkerDataConverter } from '../temporal/data-converter';
 import { loadOpener } from '../temporal/seal-keys';
+import { workflowBundle } from '../worker/bundle';
 import { createWorker } from '../worker/create-worker';
 
 async function main(): Promise<void> {
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
       namespace: target.namespace,
       taskQueue: config.taskQueue,
       activities,
+      workflowBundle: await workflowBundle(config.workflowBundlePath),
       dataConverter: await loadWorkerDataConverter(config),
       shutdownGraceTime: config.workerShutdownGraceMs,
     });

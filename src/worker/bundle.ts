@@ -1,37 +1,27 @@
-// Where the workflow code comes from: a prebuilt bundle (`npm run build:workflow`) when it is at least as
-// new as every workflow source file, else the sources, bundled at worker start (a few seconds) with
-// webpack's report silenced so the worker's output stays readable.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// Where the workflow code comes from, said explicitly: the bundle at WORKFLOW_BUNDLE_PATH when it is set
+// (`npm run build:workflow` writes it; the Dockerfile builds one into the image), else the sources,
+// bundled at worker start (a few seconds) with webpack's report silenced so the worker's output stays
+// readable. No guessing from file times: a deployment knows which code it runs.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
 export const WORKFLOWS_PATH = resolve('workflows/index.ts');
+/** Where `npm run build:workflow` writes when given no path. */
 export const DEFAULT_BUNDLE_PATH = resolve('.data/workflow-bundle.js');
-
-/** Files whose change makes a prebuilt bundle stale: workflow code and the contracts it imports. */
-const SOURCES = [resolve('workflows'), resolve('activities/types.ts'), resolve('src/mx/error-types.ts')];
 
 export type WorkflowBundle = { codePath: string } | { code: string };
 
-export async function workflowBundle(bundlePath = DEFAULT_BUNDLE_PATH): Promise<WorkflowBundle> {
-  if (existsSync(bundlePath) && statSync(bundlePath).mtimeMs >= newestSourceMtime()) return { codePath: bundlePath };
-  const { code } = await buildWorkflowBundle();
-  return { code };
+export async function workflowBundle(bundlePath: string | undefined): Promise<WorkflowBundle> {
+  if (bundlePath === undefined) return { code: (await buildWorkflowBundle()).code };
+  if (!existsSync(bundlePath)) {
+    throw new Error(`WORKFLOW_BUNDLE_PATH names ${bundlePath}, which does not exist: build it with npm run build:workflow -- ${bundlePath}, or unset WORKFLOW_BUNDLE_PATH to bundle the sources.`);
+  }
+  return { codePath: bundlePath };
 }
 
 export async function buildWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   return await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
-}
-
-function newestSourceMtime(): number {
-  return Math.max(...SOURCES.flatMap((path) => mtimes(path)));
-}
-
-function mtimes(path: string): number[] {
-  if (!existsSync(path)) return [0];
-  const info = statSync(path);
-  if (!info.isDirectory()) return [info.mtimeMs];
-  return readdirSync(path).flatMap((name) => mtimes(join(path, name)));
 }
 
 const noop = () => undefined;

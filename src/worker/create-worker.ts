@@ -9,7 +9,7 @@ export interface CreateWorkerOptions {
   namespace: string;
   taskQueue: string;
   activities: Activities;
-  /** A prebuilt bundle; by default the one from `npm run build:workflow` when fresh, else the sources. */
+  /** The workflow code: a prebuilt bundle, or by default the sources bundled now (src/worker/bundle.ts). */
   workflowBundle?: WorkflowBundle;
   dataConverter?: DataConverter;
   /** How long running activities may finish after SIGINT/SIGTERM before they are cancelled. */
@@ -22,7 +22,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
-    workflowBundle: options.workflowBundle ?? (await workflowBundle()),
+    workflowBundle: options.workflowBundle ?? (await workflowBundle(undefined)),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     shutdownGraceTime: options.shutdownGraceTime,
   });

@@ -122,7 +122,9 @@ describe('Dockerfile', () => {
     expect(from?.[2]).not.toMatch(/alpine/);
     expect(Number(from?.[1])).toBe(Number(/^>=(\d+)/.exec(packageJson.engines.node)?.[1]));
     for (const dir of ['src', 'workflows', 'activities']) expect(dockerfile).toContain(`COPY ${dir} ./${dir}`);
-    expect(dockerfile).toMatch(/RUN npm run build:workflow/);
+    const built = /RUN npm run build:workflow -- (\S+)/.exec(dockerfile)?.[1];
+    expect(built).toBeDefined();
+    expect(dockerfile).toContain(`ENV WORKFLOW_BUNDLE_PATH=${built}`);
     expect(dockerfile).toMatch(/^USER node$/m);
   });
 });
