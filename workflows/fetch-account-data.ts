@@ -16,7 +16,7 @@ export async function fetchAccountData(input: GuideInput): Promise<RunManifest> 
   return await runGuide('fetchAccountData', input, async (run) => {
     if (!run.options.continued) {
       await run.phase('user', () => ensureUser(run));
-      const institution = await run.phase('institution', () => resolveInstitution(run, false));
+      const institution = await run.phase('institution', () => resolveInstitution(run, { requireStatements: false }));
       await run.phase('member', () => ensureMember(run, institution, false));
     }
     await run.phase('aggregation', () => connectMember(run, aggregation));

@@ -16,7 +16,7 @@ export async function fetchStatements(input: GuideInput): Promise<RunManifest> {
   return await runGuide('fetchStatements', input, async (run) => {
     if (!run.options.continued) {
       await run.phase('user', () => ensureUser(run));
-      const institution = await run.phase('institution', () => resolveInstitution(run, true));
+      const institution = await run.phase('institution', () => resolveInstitution(run, { requireStatements: true }));
       await run.phase('member', () => ensureMember(run, institution, true));
     }
     await run.phase('statementsJob', () => connectMember(run, statementsJob));

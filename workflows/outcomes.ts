@@ -1,5 +1,6 @@
 // MX connection statuses as data: which ones let a job start, and what each end state means for the
-// person running the guide (MX NOTES §3.3). One table; the poll loop only looks things up here.
+// person running the guide (MX's connection statuses; README, "End states"). One table; the poll loop
+// only looks things up here.
 import { ApplicationFailure } from '@temporalio/workflow';
 
 export type Outcome =

@@ -1,5 +1,5 @@
-// A typed client for the MX Platform API endpoints the two guides use (NOTES.md §2), in the guides'
-// v20111101 vocabulary whichever version it talks: the version adapter (./versions) spells headers,
+// A typed client for the MX Platform API endpoints the two guides use (their steps in workflows/), in
+// the guides' v20111101 vocabulary whichever version it talks: the version adapter (./versions) spells headers,
 // bodies and query parameters for the version chosen. Every call takes an optional AbortSignal; lists
 // are async iterators over every page.
 import type { ByteSink } from '../storage/types';

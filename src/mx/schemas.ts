@@ -1,7 +1,7 @@
 // Response shapes of MX Platform API v20111101, written from the OpenAPI document (mx/v20111101.yml).
 // Objects are loose: MX adds fields over time and they must pass through untouched. Fields the spec
 // marks nullable also accept "absent" (MX omits some, e.g. has_processed_* on status). Only the
-// identifiers the client relies on are required. Spec mistakes are corrected here (NOTES.md §9.13).
+// identifiers the client relies on are required. Spec mistakes are corrected here (src/mx/openapi/README.md lists them).
 import { z } from 'zod';
 
 const str = z.string().nullish();

@@ -1,4 +1,4 @@
-// The member state machine (MX NOTES §10). A job goes
+// The member state machine (src/sandbox/README.md, "Behaviour"). A job goes
 //   authenticating --(jobDuration/2)--> connected --(jobDuration/2)--> done (CONNECTED)
 //                                  \--> challenged --(resume)--> resumed --(jobDuration/2)--> connected | challenged | ended
 //                                  \--> ended (error status)         \--(challengeExpiry)--> ended (EXPIRED)

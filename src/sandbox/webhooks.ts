@@ -1,4 +1,4 @@
-// MX-shaped webhooks (NOTES §8), posted to one URL. Delivery is best effort, as a sandbox can afford:
+// MX-shaped webhooks (CONNECTION_STATUS, AGGREGATION, STATEMENT, as MX documents them), posted to one URL. Delivery is best effort, as a sandbox can afford:
 // a failed POST is reported through `onError` and not retried.
 import type { SandboxEvent } from './lifecycle';
 import { STATUS_MESSAGES } from './mx-bank';

@@ -3,7 +3,8 @@ import type { Institution } from '../../activities/types';
 import { mx } from '../activity-proxies';
 import type { GuideRun } from '../guide-run';
 
-export async function resolveInstitution(run: GuideRun, requireStatements: boolean): Promise<Institution> {
+/** `requireStatements`: the statements guide needs an institution that serves statement PDFs. */
+export async function resolveInstitution(run: GuideRun, { requireStatements }: { requireStatements: boolean }): Promise<Institution> {
   const { institutionCode: code, institutionName: name } = run.options;
   run.step('RESOLVING_INSTITUTION', `Looking up institution ${code ? `"${code}"` : `named "${name}"`} and its credential fields.`);
   const institution = await mx.findInstitution({

@@ -1,5 +1,6 @@
 // v20111101: the version the guides are written in. Selected by the vendor Accept header and, since
-// 12 August 2026, also by Accept-Version (NOTES.md §14); request and answer shapes are the client's own.
+// 12 August 2026, also by Accept-Version (MX's migration guide); request and answer shapes are the
+// client's own.
 import { institutionSchema } from '../schemas';
 import type { MxVersion } from './types';
 

@@ -1,4 +1,4 @@
-// v20250224 behind the guides' vocabulary (NOTES.md §14):
+// v20250224 behind the guides' vocabulary (src/mx/openapi/v20250224.yml; README, "API version"):
 // - `skip_aggregation` is gone. Members are created with `data_request.products` beside `member`: the
 //   statements guide (skip_aggregation: true, then its own fetch_statements job) asks for no product,
 //   so MX starts no job (200) and the guide's statements job is the only one; the accounts guide asks
