@@ -108,6 +108,13 @@ async function* concatenate(storage: Storage, keys: string[]): AsyncGenerator<Ui
   for (const key of keys) yield* storage.read(key) as AsyncIterable<Uint8Array>;
 }
 
+const PART_NAME = /^\.(accounts\.page-\d+|transactions\.account-\d+\.page-\d+)\.part$/;
+
+/** A staging part's file name (partKeys), for the worker's sweep of exports that ended for good. */
+export function isExportPartName(name: string): boolean {
+  return PART_NAME.test(name);
+}
+
 interface PartKeys {
   accounts(page: number): string;
   transactions(account: number, page: number): string;

@@ -3,6 +3,7 @@
 // files that crashed attempts left and no retry came back for.
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities, systemClock } from '../../activities';
+import { isExportPartName } from '../../activities/export';
 import { MEMBER_ID_KEY_INFO } from '../../activities/member-id';
 import { loadConfig, mxBaseUrl } from '../config';
 import { createMxClient } from '../mx/client';
@@ -58,14 +59,22 @@ async function main(): Promise<void> {
 const SWEEP_OLDER_THAN_MS = 60 * 60_000;
 const SWEEP_EVERY_MS = 15 * 60_000;
 
+// An export writes each staging part once and may run for its whole retry budget (2 hours,
+// BULK_TRANSFER_RETRY_BUDGET in workflows/activity-proxies.ts) before it assembles them: parts older than
+// that plus a margin belong to an export that failed for good (budget spent, or a non-retryable answer).
+const EXPORT_PARTS_ABANDONED_AFTER_MS = 3 * 60 * 60_000;
+
 function sweepPeriodically(storage: Storage): () => void {
-  const sweep = () =>
-    storage.sweep?.(SWEEP_OLDER_THAN_MS).then(
-      (removed) => removed.length && console.log(`Removed ${removed.length} partial file(s) untouched for an hour (crashed attempts that no retry resumed).`),
-      (err: unknown) => console.error(`Sweeping partial files failed: ${err instanceof Error ? err.message : String(err)}`),
-    );
-  void sweep();
-  const timer = setInterval(() => void sweep(), SWEEP_EVERY_MS).unref();
+  const report = (what: string) => [
+    (removed: string[]) => removed.length && console.log(`Removed ${removed.length} ${what}.`),
+    (err: unknown) => console.error(`Sweeping ${what} failed: ${err instanceof Error ? err.message : String(err)}`),
+  ] as const;
+  const sweep = () => {
+    void storage.sweep?.(SWEEP_OLDER_THAN_MS).then(...report('partial file(s) untouched for an hour (crashed attempts that no retry resumed)'));
+    void storage.sweep?.(EXPORT_PARTS_ABANDONED_AFTER_MS, isExportPartName).then(...report('staging part(s) of exports that ended for good'));
+  };
+  sweep();
+  const timer = setInterval(sweep, SWEEP_EVERY_MS).unref();
   return () => clearInterval(timer);
 }
 

@@ -59,7 +59,7 @@ export function createLocalStorage(rootDir: string): Storage {
 
     locate: (key) => pathOf(key),
 
-    sweep: async (olderThanMs) => (await sweepPartials(root, olderThanMs)).removed,
+    sweep: async (olderThanMs, matches) => (await sweepPartials(root, olderThanMs, matches)).removed,
   };
 }
 

@@ -16,7 +16,8 @@ export interface SweepResult {
   kept: number;
 }
 
-export async function sweepPartials(root: string, olderThanMs: number, now = Date.now()): Promise<SweepResult> {
+/** `matches` picks the names to sweep: by default the partial files of partial.ts. */
+export async function sweepPartials(root: string, olderThanMs: number, matches: (name: string) => boolean = isPartialName, now = Date.now()): Promise<SweepResult> {
   if (!(olderThanMs >= MIN_SWEEP_AGE_MS)) {
     throw new RangeError(`sweep: olderThanMs must be at least ${MIN_SWEEP_AGE_MS} ms (a live writer's lease), got ${olderThanMs}`);
   }
@@ -26,7 +27,7 @@ export async function sweepPartials(root: string, olderThanMs: number, now = Dat
     throw error;
   });
   for (const entry of entries) {
-    if (!entry.isFile() || !isPartialName(entry.name)) continue;
+    if (!entry.isFile() || !matches(entry.name)) continue;
     const path = join(entry.parentPath, entry.name);
     // Checked once more right before removing: a retry that takes a partial over touches it first.
     const info = await stat(path).catch(() => null);

@@ -91,6 +91,9 @@ export interface Storage {
   remove(key: string): Promise<void>;
   /** Where the object lives, for people (a path or a URL). */
   locate(key: string): string;
-  /** Removes partial files of crashed attempts untouched for `olderThanMs`; returns their keys. */
-  sweep?(olderThanMs: number): Promise<string[]>;
+  /**
+   * Removes partial files of crashed attempts (or, with `matches`, other leftovers named so, such as an
+   * abandoned export's staging parts) untouched for `olderThanMs`; returns their keys.
+   */
+  sweep?(olderThanMs: number, matches?: (name: string) => boolean): Promise<string[]>;
 }

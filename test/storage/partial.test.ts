@@ -10,6 +10,7 @@ import { InvalidStorageKeyError, LeaseLostError, ObjectBusyError } from '../../s
 import { createLocalStorage } from '../../src/storage/local';
 import { LEASE_STALE_MS } from '../../src/storage/partial';
 import { MIN_SWEEP_AGE_MS, sweepPartials } from '../../src/storage/sweep';
+import { isExportPartName } from '../../activities/export';
 import type { Storage } from '../../src/storage/types';
 
 let root: string;
@@ -159,6 +160,19 @@ describe('sweep', () => {
     expect((await storage.sweep!(3_600_000)).sort()).toEqual(['a/.old-random.ndjson.3f2a.partial', 'a/b/.old.pdf.partial']);
     expect(await allFiles()).toEqual(['a/.hidden', 'a/.live.pdf.partial', 'a/.recent.pdf.partial', 'a/b/kept.pdf', 'a/x.partial']);
     await live.abort();
+  });
+
+  it('with a name rule, removes only old files of those names (an abandoned export\'s staging parts)', async () => {
+    await mkdir(join(root, 'x/run'), { recursive: true });
+    const old = new Date(Date.now() - 4 * 3_600_000);
+    for (const name of ['.accounts.page-1.part', '.transactions.account-0.page-3.part', 'accounts.ndjson', '.notes.part']) {
+      await writeFile(join(root, 'x/run', name), 'x');
+      await utimes(join(root, 'x/run', name), old, old);
+    }
+    await writeFile(join(root, 'x/run/.transactions.account-1.page-1.part'), 'a live export');
+
+    expect((await storage.sweep!(3 * 3_600_000, isExportPartName)).sort()).toEqual(['x/run/.accounts.page-1.part', 'x/run/.transactions.account-0.page-3.part']);
+    expect(await allFiles()).toEqual(['x/run/.notes.part', 'x/run/.transactions.account-1.page-1.part', 'x/run/accounts.ndjson']);
   });
 
   it('refuses an age short enough to race a retry about to resume', async () => {
