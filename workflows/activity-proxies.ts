@@ -18,6 +18,7 @@ export const NON_RETRYABLE_ERROR_TYPES = [
   E.duplicate,
   E.institutionNotFound,
   E.credentialsMismatch,
+  E.proxyAuthRequired,
 ];
 
 /**

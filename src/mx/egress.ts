@@ -4,7 +4,7 @@
 // undici major (Node 24 and later) is reported to fail every request ("invalid onRequestStart method").
 // Certificates are checked against Node's default store, which includes NODE_EXTRA_CA_CERTS.
 import { Agent, ProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
-import type { Proxy } from './proxy';
+import { type Proxy, ProxyRefusedError } from './proxy';
 
 /** MX serves TLS 1.2 or later; nothing below is ever negotiated, whatever Node's defaults say. */
 export const MIN_TLS_VERSION = 'TLSv1.2';
@@ -43,7 +43,7 @@ export function fetchThrough(dispatcher: Dispatcher, proxy: Proxy | undefined): 
 function tunnelRefusal(error: unknown, proxy: Proxy, target: URL): Error | undefined {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
     const status = /^Proxy response \((\d{3})\)/.exec(cause.message)?.[1];
-    if (status) return new Error(`proxy ${proxy.origin} answered ${status} to CONNECT ${target.hostname}:${target.port || (target.protocol === 'https:' ? 443 : 80)}`);
+    if (status) return new ProxyRefusedError(Number(status), `proxy ${proxy.origin} answered ${status} to CONNECT ${target.hostname}:${target.port || (target.protocol === 'https:' ? 443 : 80)}`);
   }
   return undefined;
 }

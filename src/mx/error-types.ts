@@ -11,6 +11,8 @@ export const ACTIVITY_ERROR_TYPES = {
   jobConflict: 'MxJobConflict',
   duplicate: 'MxDuplicate',
   protocol: 'MxProtocolError',
+  /** The forward proxy to MX refused our credentials (407): HTTPS_PROXY needs fixing, not a retry. */
+  proxyAuthRequired: 'MxProxyAuthRequired',
   institutionNotFound: 'InstitutionNotFound',
   /** The institution exists but lacks what the guide needs (statements). */
   institutionUnsupported: 'InstitutionUnsupported',

@@ -133,6 +133,17 @@ export class MxProtocolError extends MxError {
   }
 }
 
+/** The forward proxy answered CONNECT with 407: its credentials in HTTPS_PROXY are wrong or missing. */
+export class MxProxyAuthError extends MxError {
+  override name = 'MxProxyAuthError';
+  readonly type = ACTIVITY_ERROR_TYPES.proxyAuthRequired;
+  readonly retryable = false;
+
+  constructor(refusal: string, details: MxErrorDetails) {
+    super(`the proxy refused our credentials (${refusal}): check the user and password in HTTPS_PROXY`, details);
+  }
+}
+
 /** Turns an HTTP status into the right error. */
 export function errorForStatus(
   details: MxErrorDetails & { status: number },

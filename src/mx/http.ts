@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import {
   errorForStatus,
   MxProtocolError,
+  MxProxyAuthError,
   MxRetryableError,
   parseRetryAfter,
   RETRYABLE_ERROR_TYPES,
@@ -16,7 +17,7 @@ import type { ByteSink } from '../storage/types';
 import { parseContentRange, rangeFrom, RangeNotHonouredError } from './content-range';
 import { rawGet, RawGetError, type RawGetResponse } from './download';
 import { createDispatcher, fetchThrough } from './egress';
-import { proxyFor, type ProxySettings } from './proxy';
+import { proxyFor, ProxyRefusedError, type ProxySettings } from './proxy';
 import { redact } from './redact';
 
 const USER_AGENT = 'mx-temporal-guides';
@@ -164,7 +165,17 @@ function transportError(
   if (error instanceof TimeoutError) {
     return new MxRetryableError(RETRYABLE_ERROR_TYPES.timeout, `no response within ${timeoutMs} ms`, call);
   }
+  const refusedAuth = proxyAuthRefusal(error);
+  if (refusedAuth) return new MxProxyAuthError(redact(refusedAuth, secrets), pick(call));
   return new MxRetryableError(RETRYABLE_ERROR_TYPES.network, `network error: ${describeCause(error, secrets)}`, call);
+}
+
+/** The proxy's own words when it refused our credentials (407), wherever in the cause chain. */
+function proxyAuthRefusal(error: unknown): string | undefined {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (cause instanceof ProxyRefusedError && cause.status === 407) return cause.message;
+  }
+  return undefined;
 }
 
 /** "fetch failed" says nothing; the socket error code underneath does. Never the error object itself. */
@@ -207,6 +218,7 @@ function bodyOffset(head: RawGetResponse, from: number): number {
 /** A download that failed on the wire. All of it is worth a retry: a garbled answer is a bad hop too. */
 function wireError(call: MxRequestInfo, error: RawGetError, secrets: readonly string[]) {
   const message = redact(error.message, secrets);
+  if (proxyAuthRefusal(error)) return new MxProxyAuthError(message, pick(call));
   if (error.kind === 'timeout') return new MxRetryableError(RETRYABLE_ERROR_TYPES.timeout, message, pick(call));
   const prefix = error.kind === 'interrupted' ? 'download interrupted' : error.kind === 'protocol' ? 'malformed HTTP response' : 'network error';
   return new MxRetryableError(RETRYABLE_ERROR_TYPES.network, `${prefix}: ${message}`, pick(call));

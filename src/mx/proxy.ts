@@ -74,3 +74,14 @@ function noProxyRule(entry: string): { name: string; port?: string } {
   const [name, port] = bracketed ? [bracketed[1]!, bracketed[2]] : withPort ? [withPort[1]!, withPort[2]] : [entry, undefined];
   return { name: name.replace(/^\*?\./, ''), port };
 }
+
+/** A proxy that answered CONNECT with something other than 2xx; `status` tells a 407 from the rest. */
+export class ProxyRefusedError extends Error {
+  override name = 'ProxyRefusedError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -2,7 +2,7 @@
 // proxy answers 2xx the socket is a raw byte pipe to MX, and TLS to MX runs inside it end to end.
 import type net from 'node:net';
 import { RawGetError } from './download-errors';
-import type { Proxy } from './proxy';
+import { type Proxy, ProxyRefusedError } from './proxy';
 
 const MAX_HEAD_BYTES = 16 * 1024;
 
@@ -30,7 +30,8 @@ export function openTunnel(socket: net.Socket, proxy: Proxy, authority: string):
         return reject(new RawGetError('protocol', `proxy ${proxy.origin} sent bytes after its answer to CONNECT`));
       }
       const reason = status[2]!.trim().replace(/[^\x20-\x7e]/g, '').slice(0, 100);
-      reject(new RawGetError('network', `proxy ${proxy.origin} answered ${code}${reason ? ` ${reason}` : ''} to CONNECT ${authority}`));
+      const refusal = `proxy ${proxy.origin} answered ${code}${reason ? ` ${reason}` : ''} to CONNECT ${authority}`;
+      reject(new RawGetError('network', refusal, { cause: new ProxyRefusedError(code, refusal) }));
     };
     socket.on('data', onData);
   });

@@ -106,8 +106,9 @@ describe('the MX client through a forward proxy', () => {
     const wrong = proxyUrl.replace(encodeURIComponent(PROXY_PASSWORD), 'not-the-password');
     const { result, output } = await client('probe', { MX_BASE_URL: mx, HTTPS_PROXY: wrong });
     const proxyOrigin = `http://${new URL(proxyUrl).host}`;
-    expect(result.json).toMatchObject({ type: 'MxNetworkError', message: expect.stringContaining(`network error: proxy ${proxyOrigin} answered 407 to CONNECT ${new URL(mx).host}`) });
-    expect(result.pdf).toMatchObject({ type: 'MxNetworkError', message: expect.stringContaining(`answered 407 Proxy Authentication Required to CONNECT ${new URL(mx).host}`) });
+    // Not retried: no number of attempts fixes a wrong password in HTTPS_PROXY.
+    expect(result.json).toMatchObject({ type: 'MxProxyAuthRequired', message: expect.stringContaining(`the proxy refused our credentials (proxy ${proxyOrigin} answered 407 to CONNECT ${new URL(mx).host}): check the user and password in HTTPS_PROXY`) });
+    expect(result.pdf).toMatchObject({ type: 'MxProxyAuthRequired', message: expect.stringContaining(`answered 407 Proxy Authentication Required to CONNECT ${new URL(mx).host}): check the user and password in HTTPS_PROXY`) });
     for (const secret of ['not-the-password', PROXY_PASSWORD, API_KEY]) expect(output).not.toContain(secret);
   });
 
