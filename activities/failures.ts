@@ -1,7 +1,9 @@
 // The one place where errors become what Temporal sees. MX errors keep their type name and retry
 // verdict (with Retry-After as nextRetryDelay); storage errors get theirs; cancellation stays
-// cancellation. Every activity goes through `withFailures`.
-import { ApplicationFailure, msToNumber } from '@temporalio/common';
+// cancellation. Every activity goes through `withFailures`. A fault that is retried (429, 5xx, a cut
+// connection) is expected: it is logged as one line saying what and when, and marked benign so the SDK
+// does not print the whole error object (30 lines of stack and fields) at WARN for each attempt.
+import { ApplicationFailure, ApplicationFailureCategory, msToNumber } from '@temporalio/common';
 import { ACTIVITY_ERROR_TYPES } from '../src/mx/error-types';
 import { MxError, MxRetryableError } from '../src/mx/errors';
 import { HashMismatchError, InvalidStorageKeyError } from '../src/storage/errors';
@@ -19,6 +21,7 @@ export function toActivityFailure(error: unknown): unknown {
       type: error.type,
       nonRetryable: !error.retryable,
       nextRetryDelay: error instanceof MxRetryableError ? error.nextRetryDelayMs : undefined,
+      category: error.retryable ? ApplicationFailureCategory.BENIGN : undefined,
     });
   }
   if (error instanceof HashMismatchError) {
@@ -39,11 +42,21 @@ export function withFailures<T extends object>(activities: T): T {
       try {
         return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
       } catch (error) {
-        throw toActivityFailure(error);
+        const failure = toActivityFailure(error);
+        logRetriedFault(name, failure);
+        throw failure;
       }
     },
   ]);
   return Object.fromEntries(wrapped) as T;
+}
+
+function logRetriedFault(activity: string, failure: unknown): void {
+  if (!(failure instanceof ApplicationFailure) || failure.category !== ApplicationFailureCategory.BENIGN) return;
+  const context = activityContext();
+  if (!context) return;
+  const delay = failure.nextRetryDelay == null ? '' : ` after ${msToNumber(failure.nextRetryDelay) / 1000} s (Retry-After)`;
+  context.log.info(`${activity} attempt ${context.info.attempt}: ${failure.type}, retried${delay}: ${failure.message}`);
 }
 
 /**

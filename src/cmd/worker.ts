@@ -13,12 +13,13 @@ import { connectWorkerConnection, temporalTarget } from '../temporal/connection'
 import { loadWorkerDataConverter } from '../temporal/data-converter';
 import { loadOpener } from '../temporal/seal-keys';
 import { workflowBundle } from '../worker/bundle';
+import { logLine } from '../worker/log-line';
 import { createWorker } from '../worker/create-worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  // The SDK's own log lines at the configured level; shutdown on SIGINT/SIGTERM is the runtime's default.
-  Runtime.install({ logger: new DefaultLogger(config.logLevel) });
+  // The SDK's own log lines at the configured level, one line each (src/worker/log-line.ts); shutdown on SIGINT/SIGTERM is the runtime's default.
+  Runtime.install({ logger: new DefaultLogger(config.logLevel, (entry) => process.stderr.write(`${logLine(entry)}\n`)) });
   const target = temporalTarget();
   const baseUrl = mxBaseUrl(config);
   const { clientId, apiKey, timeoutMs, apiVersion, proxy } = config.mx;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApplicationFailureCategory } from '@temporalio/common';
 import { createActivities } from '../../activities';
 import { createMxClient } from '../../src/mx/client';
 import { createLocalStorage } from '../../src/storage/local';
@@ -16,7 +17,8 @@ describe('MX failures as Temporal sees them', () => {
     const ref = await connectMember(h, 'password');
     h.sandbox.setFaults({ rateLimit: { next: 1, retryAfterSeconds: 3, match: '/status' } });
     const failure = await failureOf(h.activities.readMemberStatus(ref));
-    expect(failure).toMatchObject({ type: 'MxRateLimited', nonRetryable: false, nextRetryDelay: 3000 });
+    // Expected and retried: benign, so the worker logs it as one line, not the whole error at WARN.
+    expect(failure).toMatchObject({ type: 'MxRateLimited', nonRetryable: false, nextRetryDelay: 3000, category: ApplicationFailureCategory.BENIGN });
     expect((await waitForMember(h, ref, idle)).connectionStatus).toBe('CONNECTED');
   });
 
@@ -31,7 +33,7 @@ describe('MX failures as Temporal sees them', () => {
     const mx = createMxClient({ baseUrl: h.sandbox.url, clientId: 'sandbox-client', apiKey: 'wrong-key', timeoutMs: 2000 });
     const activities = createActivities({ mx, storage: h.storage, clock: { now: () => new Date() } });
     const failure = await failureOf(activities.ensureUser({ id: 'anyone' }));
-    expect(failure).toMatchObject({ type: 'MxUnauthorized', nonRetryable: true });
+    expect(failure).toMatchObject({ type: 'MxUnauthorized', nonRetryable: true, category: undefined });
     expect(failure.message).toContain('GET /users');
   });
 
