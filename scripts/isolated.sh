@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command (default: npm test) the way a user's clone sees the world: the folder that holds this
 # repository is replaced by an empty one with only the repository in it, so a test, script or build
-# step that reads a sibling folder (../shared, another checkout) fails here as it would for a user.
+# step that reads a sibling folder (the notes folder beside it, another checkout) fails here as it would for a user.
 # Linux only: a private mount namespace (unshare -m), which needs root or user namespaces.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
