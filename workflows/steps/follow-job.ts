@@ -1,7 +1,7 @@
 // Guide steps "Poll the member's connection status" (again and again) until the job ends: CONNECTED with
 // is_being_aggregated false. Polls on workflow timers, first after MX's 3 s minimum, then backing off to
 // a cap. Each status is judged against the outcome table; MFA is answered on the way.
-import { allHandlersFinished, condition, continueAsNew, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
 import type { MemberState } from '../../activities/types';
 import { mx } from '../activity-proxies';
 import { formatDuration } from '../duration';
@@ -10,6 +10,7 @@ import { endStateFailure, endStateOf, failRun, MFA_REJECTED } from '../outcomes'
 import { answerChallenges } from './answer-challenges';
 import { waitWithinDeadline } from './deadline';
 import type { JobKind } from './job';
+import { waitForNextPoll } from './poll-wait';
 import { startJob } from './start-job';
 
 /** What one status means for the loop: finished, keep the backoff going, or a fresh start (reset it). */
@@ -35,7 +36,7 @@ export async function followJob(
     const poll = run.progress.attempts.polls + 1;
     run.progress.deadlines.nextPollAt = new Date(Date.now() + delay).toISOString();
     run.step('WAITING_FOR_JOB', `Waiting for ${run.ownJobStarted ? `the ${job.name}` : waitingOn}: poll ${poll}, next in ${formatDuration(delay)}.`);
-    await sleep(delay, { summary: `poll ${poll}, next in ${formatDuration(delay)}` });
+    await waitForNextPoll(delay, `poll ${poll}, next in ${formatDuration(delay)}`);
     state = await mx.readMemberStatus.executeWithOptions({ summary: `poll ${poll}` }, [run.memberRef()]);
     run.progress.attempts.polls = poll;
     run.progress.deadlines.nextPollAt = null;
