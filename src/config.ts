@@ -35,8 +35,18 @@ const storageUrl = z.string().superRefine((value, ctx) => {
   }
 });
 // An S3 endpoint: credentials travel in the SDK's signature, never in the URL.
-const s3Endpoint = z.url({ protocol: /^https?$/ }).refine((value) => !new URL(value).username && !new URL(value).password, {
-  message: 'must not contain credentials; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead',
+const s3Endpoint = z.string().superRefine((value, ctx) => {
+  // Before parsing, and any "@": a secret key may hold "/", which moves it out of the URL's user info.
+  if (value.includes('@')) {
+    return void ctx.addIssue({ code: 'custom', message: 'must not contain credentials; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead' });
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return void ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL such as http://127.0.0.1:7070' });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL such as http://127.0.0.1:7070' });
 });
 
 const schema = z
