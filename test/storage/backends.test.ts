@@ -189,6 +189,32 @@ describe.each([
       expect(await backend.everything()).toEqual(['big.bin']);
     });
 
+    it('lets the producer read straight into its memory, mixed with copied writes, keeping every byte in order', async () => {
+      const data = randomBytes(2 * PART_BYTES + 54_321);
+      const writer = await storage.create('lent-memory.bin', { expectedSha256: sha(data) });
+      let offset = 0;
+      for (let turn = 0; offset < data.length; turn++) {
+        let more: boolean;
+        if (turn % 5 === 4) {
+          more = writer.write(data.subarray(offset, offset + 10_007));
+          offset += Math.min(10_007, data.length - offset);
+        } else {
+          const region = writer.lend!();
+          expect(region.length).toBeGreaterThanOrEqual(64 * 1024);
+          // Like a socket read: fills some of what it was offered, never more.
+          const n = Math.min(region.length, 200_000 + (turn % 7) * 50_000, data.length - offset);
+          region.set(data.subarray(offset, offset + n));
+          more = writer.filled!(n);
+          offset += n;
+        }
+        if (!more) await writer.drained();
+      }
+      expect(() => writer.filled!(writer.lend!().length + 1)).toThrow(RangeError);
+      expect(await writer.commit()).toEqual({ key: 'lent-memory.bin', bytes: data.length, sha256: sha(data) });
+      expect(Buffer.concat(await storage.read('lent-memory.bin').toArray()).equals(data)).toBe(true);
+      expect(() => writer.lend!()).toThrow(/finished/);
+    });
+
     it('shows nothing under the key until commit, and nothing at all after abort', async () => {
       await storage.put('g.bin', ['previous']);
       const writer = await storage.create('g.bin');
