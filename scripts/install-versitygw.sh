@@ -17,6 +17,13 @@ if [ -x "$bin" ]; then
   echo "$bin"
   exit 0
 fi
+if ! command -v go >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  # Debian's Go may be older than 1.25: GOTOOLCHAIN=auto below then fetches a newer one.
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends golang-go ca-certificates >&2
+fi
 if ! command -v go >/dev/null 2>&1; then
   echo "versitygw is not installed and go is missing: install Go 1.25+ (https://go.dev/dl/), or set VERSITYGW_BIN" >&2
   exit 1
