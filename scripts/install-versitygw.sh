@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # versitygw (Apache-2.0), the S3-compatible server the S3 storage tests and bench/s3-statement.ts start
 # on loopback: one Go binary serving a folder as S3. Built once from the Go module proxy into a cache
-# shared by every clone (about 2.5 min on 2 cores, then instant). Needs Go 1.25 or later; with an older
+# shared by every clone (2 min of CPU, 2.5-11 min on a busy 2-core machine; then instant). Needs Go 1.25 or later; with an older
 # go the toolchain line fetches one (GOTOOLCHAIN is honoured by go itself).
 # Prints the binary's path. VERSITYGW_BIN names an existing binary instead (nothing is built then).
 set -euo pipefail
