@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { parseProxyUrl, type ProxySettings } from './mx/proxy';
 import { DEFAULT_MX_API_VERSION, MX_API_VERSIONS, type MxApiVersion } from './mx/versions';
+import { parseS3Url } from './storage/s3-location';
+import type { S3Settings } from './storage/s3';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const durationMs = z.coerce.number().int().positive();
@@ -22,6 +24,29 @@ const proxyUrl = z.string().superRefine((value, ctx) => {
   } catch (error) {
     ctx.addIssue({ code: 'custom', message: (error as Error).message });
   }
+});
+
+// STORAGE_URL=s3://bucket/prefix; the message says what is wrong with it.
+const storageUrl = z.string().superRefine((value, ctx) => {
+  try {
+    parseS3Url(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+// An S3 endpoint: credentials travel in the SDK's signature, never in the URL.
+const s3Endpoint = z.string().superRefine((value, ctx) => {
+  // Before parsing, and any "@": a secret key may hold "/", which moves it out of the URL's user info.
+  if (value.includes('@')) {
+    return void ctx.addIssue({ code: 'custom', message: 'must not contain credentials; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead' });
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return void ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL such as http://127.0.0.1:7070' });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL such as http://127.0.0.1:7070' });
 });
 
 const schema = z
@@ -68,6 +93,15 @@ const schema = z
     WORKER_SHUTDOWN_GRACE_MS: durationMs.default(20_000),
     WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+    // S3-compatible storage (README, "Storage"): the AWS SDK's own variable names. The keys are only
+    // checked for presence here; the SDK reads them, and they never enter Config.
+    STORAGE_URL: storageUrl.optional(),
+    AWS_ENDPOINT_URL_S3: s3Endpoint.optional(),
+    AWS_ENDPOINT_URL: s3Endpoint.optional(),
+    AWS_REGION: z.string().regex(/^[a-z0-9-]+$/, 'must be a region name such as us-east-1').optional(),
+    AWS_DEFAULT_REGION: z.string().regex(/^[a-z0-9-]+$/, 'must be a region name such as us-east-1').optional(),
+    AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+    AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     // Real MX needs real keys; the sandbox has its own defaults.
@@ -79,6 +113,15 @@ const schema = z
       }
       for (const key of ['MX_CLIENT_ID', 'MX_API_KEY'] as const) {
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when MX_BASE_URL is set' });
+      }
+    }
+    if (env.STORAGE_URL) {
+      if (!env.AWS_ENDPOINT_URL_S3 && !env.AWS_ENDPOINT_URL && !env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
+        const message = 'is required when STORAGE_URL is set without AWS_ENDPOINT_URL_S3 (the bucket\'s AWS region, e.g. us-east-1)';
+        ctx.addIssue({ code: 'custom', path: ['AWS_REGION'], message });
+      }
+      for (const [key, other] of [['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'], ['AWS_SECRET_ACCESS_KEY', 'AWS_ACCESS_KEY_ID']] as const) {
+        if (env[key] && !env[other]) ctx.addIssue({ code: 'custom', path: [other], message: `is required when ${key} is set` });
       }
     }
   });
@@ -109,6 +152,8 @@ export interface Config {
   };
   taskQueue: string;
   storageDir: string;
+  /** The backend: absent or local = the folder storageDir; s3 = STORAGE_URL's bucket (src/storage/create.ts). */
+  storage?: { kind: 'local' } | ({ kind: 's3' } & S3Settings);
   dataDir: string;
   temporal: { port: number; uiPort: number };
   sandbox: {
@@ -169,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     taskQueue: e.TEMPORAL_TASK_QUEUE,
     storageDir: e.STORAGE_DIR,
+    storage: e.STORAGE_URL ? { kind: 's3', ...s3Settings(e) } : { kind: 'local' },
     dataDir: e.DATA_DIR,
     temporal: { port: e.TEMPORAL_PORT, uiPort: e.TEMPORAL_UI_PORT },
     sandbox: {
@@ -196,6 +242,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** STORAGE_URL's bucket and prefix with the SDK's endpoint and region settings (credentials stay with the SDK). */
+function s3Settings(e: z.infer<typeof schema>): S3Settings {
+  const endpoint = e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL;
+  // S3-compatible servers mostly ignore the region, but SigV4 signs one.
+  const region = e.AWS_REGION ?? e.AWS_DEFAULT_REGION ?? 'us-east-1';
+  return { ...parseS3Url(e.STORAGE_URL!), endpoint, region };
 }
 
 /** The MX base URL in use: MX itself when configured, else the local sandbox. */

@@ -7,7 +7,7 @@ import { isExportPartName } from '../../activities/export';
 import { MEMBER_ID_KEY_INFO } from '../../activities/member-id';
 import { loadConfig, mxBaseUrl } from '../config';
 import { createMxClient } from '../mx/client';
-import { createLocalStorage } from '../storage/local';
+import { createStorage, describeStorage } from '../storage/create';
 import type { Storage } from '../storage/types';
 import { connectWorkerConnection, temporalTarget } from '../temporal/connection';
 import { loadWorkerDataConverter } from '../temporal/data-converter';
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   // Every worker holds the sealing key, so every worker derives the same member ids, across restarts and rotations.
   const secrets = loadOpener(config);
   const memberIdKeys = secrets.derivedKeys(MEMBER_ID_KEY_INFO);
-  const storage = createLocalStorage(config.storageDir);
+  const storage = createStorage(config);
   const activities = createActivities({ mx, storage, clock: systemClock, secrets, memberIdKeys });
   const connection = await connectWorkerConnection(target);
   const stopSweeping = sweepPeriodically(storage);
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     });
     const running = worker.run();
     console.log(
-      `Worker polling task queue "${config.taskQueue}" on ${target.address} (namespace ${target.namespace}); MX ${apiVersion} at ${baseUrl}, storage ${config.storageDir}. Ctrl-C drains and stops.`,
+      `Worker polling task queue "${config.taskQueue}" on ${target.address} (namespace ${target.namespace}); MX ${apiVersion} at ${baseUrl}, storage ${describeStorage(config)}. Ctrl-C drains and stops.`,
     );
     await running;
     console.log('Worker drained and stopped.');

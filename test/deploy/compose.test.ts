@@ -116,6 +116,38 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('docker-compose.yml: S3 storage', () => {
+  const s3 = services.s3!;
+  // What README "Storage" tells an operator to put in .env.
+  const dotEnv: Record<string, string> = {
+    STORAGE_URL: 's3://mx-guides/storage',
+    AWS_ENDPOINT_URL_S3: 'http://s3:7070',
+    AWS_ACCESS_KEY_ID: 'a0b1c2d3e4f5a6b7c8d9',
+    AWS_SECRET_ACCESS_KEY: 'set-by-operator-0123456789abcdef',
+  };
+  const withDotEnv = (service: Service) =>
+    Object.fromEntries(
+      Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(String(v).replace(/\$\{(\w+):-[^}]*\}/g, (whole, name: string) => dotEnv[name] ?? whole))]),
+    );
+
+  it('keeps local storage by default, and the s3 service behind its profile', () => {
+    expect(loadConfig(environmentOf(services.worker!)).storage).toEqual({ kind: 'local' });
+    expect((s3 as Service & { profiles?: string[] }).profiles).toEqual(['s3']);
+    expect(s3.ports ?? []).toEqual([]);
+  });
+
+  it('points the worker at the bucket the s3 service creates, on the port it listens on, with its root keys', () => {
+    const worker = loadConfig(withDotEnv(services.worker!));
+    expect(worker.storage).toMatchObject({ kind: 's3', bucket: 'mx-guides', prefix: 'storage', endpoint: 'http://s3:7070' });
+    const script = s3.command!.join(' ');
+    expect(script).toContain('mkdir -p /data/mx-guides');
+    expect(script).toMatch(/--port :7070 posix \/data/);
+    expect(s3.volumes).toContain('s3-data:/data');
+    const env = withDotEnv(s3);
+    expect([env.ROOT_ACCESS_KEY, env.ROOT_SECRET_KEY]).toEqual([dotEnv.AWS_ACCESS_KEY_ID, dotEnv.AWS_SECRET_ACCESS_KEY]);
+  });
+});
+
 describe('Dockerfile', () => {
   it('builds on a glibc Node that package.json allows, with the code the worker loads', () => {
     const from = /^FROM node:(\d+)-([\w-]+)$/m.exec(dockerfile);
