@@ -3,6 +3,9 @@
 // (and out of shell history and `ps`).
 import type { MfaAnswer } from '../../../workflows/messages';
 import { SupportError } from '../errors';
+import { GUIDE_LIST } from '../../guides/registry';
+
+const GUIDE_NAMES = GUIDE_LIST.map((guide) => guide.type);
 
 export type SupportCommand =
   | { command: 'help' }
@@ -56,7 +59,7 @@ export function parseSupportArgs(argv: string[]): SupportCommand {
   }
   if (command === 'start') {
     // The input holds credentials: from a file (or stdin) only, never from the command line.
-    if (positionals.length !== 1) throw usage('start needs exactly one guide: fetchAccountData or fetchStatements.');
+    if (positionals.length !== 1) throw usage(`start needs exactly one guide: ${GUIDE_NAMES.join(' or ')}.`);
     const inputFile = values['--input-file']?.at(-1);
     if (inputFile === undefined) throw usage('start needs --input-file <file> (- for stdin): the input holds credentials, so it never goes on the command line.');
     return { command, guide: positionals[0]!, inputFile, workflowId: values['--workflow-id']?.at(-1) ?? null, json };
@@ -101,7 +104,7 @@ Usage:
       challenge: hidden input for text and codes, a numbered choice for options.
       --answers-file reads <guid>=<value> lines from a file (- for stdin), so answers stay
       off the command line. Answers are sealed: only the workers can read them.
-  npm run support -- start <fetchAccountData|fetchStatements> --input-file <file> [--workflow-id <id>] [--json]
+  npm run support -- start <${GUIDE_NAMES.join('|')}> --input-file <file> [--workflow-id <id>] [--json]
       Checks the input (a JSON object, README "Run the guides"; - reads it from stdin) and starts
       the guide as workflow <guide id prefix>-<userId>-<institution> on TEMPORAL_TASK_QUEUE.
       Starts nothing while a run with that id is open and says which run it is (exit code 1).
