@@ -50,12 +50,12 @@ async function main(): Promise<void> {
     : { ...process.env, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace };
 
   if (sandbox) {
-    const child = launch({ name: 'sandbox', title: 'MX sandbox' }, 'src/cmd/sandbox.ts', childEnv, 1, 5_000);
+    const child = launch({ name: 'sandbox', title: 'MX sandbox' }, 'sandbox', childEnv, 1, 5_000);
     await waitForPort(child, config.sandbox.host, config.sandbox.port, 60_000);
   }
-  const worker = launch({ name: 'worker', title: 'worker' }, 'src/cmd/worker.ts', childEnv, 0, config.workerShutdownGraceMs + 5_000);
+  const worker = launch({ name: 'worker', title: 'worker' }, 'worker', childEnv, 0, config.workerShutdownGraceMs + 5_000);
   await waitForWorker(worker, temporal.client, temporal.namespace, config.taskQueue, 180_000);
-  const support = launch({ name: 'support', title: 'support page' }, 'src/cmd/support-web.ts', childEnv, 1, 5_000);
+  const support = launch({ name: 'support', title: 'support page' }, 'support-web', childEnv, 1, 5_000);
   await waitForPort(support, config.supportWeb.host, config.supportWeb.port, 60_000);
 
   const inputFile = join(config.dataDir, sandbox ? 'sample-input.json' : 'input.json');
@@ -112,9 +112,9 @@ async function connectToConfiguredServer(): Promise<Temporal> {
 }
 
 /** Starts a project command as a part of the system; none starts once a stop has begun. */
-function launch(names: { name: string; title: string }, script: string, env: NodeJS.ProcessEnv, phase: 0 | 1, graceMs: number): Child {
+function launch(names: { name: string; title: string }, command: string, env: NodeJS.ProcessEnv, phase: 0 | 1, graceMs: number): Child {
   if (system.isStopping) throw new StopRequested();
-  const child = startChild(names, script, env, print);
+  const child = startChild(names, command, env, print);
   system.add({ name: child.title, phase, stop: () => child.stop(graceMs), kill: () => child.kill() });
   void child.exited.then((exit) => unexpectedExit(child.title, describeExit(exit)));
   return child;

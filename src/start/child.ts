@@ -1,4 +1,4 @@
-// One project command (`src/cmd/*.ts`) run as a child of `npm start`, its output prefixed with its name.
+// One project command (`src/cmd/<command>.ts`) run as a child of `npm start`, its output prefixed with its name.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { projectRoot } from '../../scripts/temporal-cli.mjs';
@@ -22,21 +22,30 @@ export interface Child {
   kill(): void;
 }
 
+/**
+ * How Node runs a project command: its build (dist/<command>.js) when `npm start` itself runs from the
+ * build, which scripts/run.mjs has just brought up to date; its source under tsx when `npm start` runs
+ * from source (`npx tsx src/cmd/start.ts`, the tests), so both modes run the code they were started from.
+ */
+export function commandArgs(command: string, runningFrom: string = import.meta.url): string[] {
+  return runningFrom.endsWith('.ts') ? ['--import', 'tsx', `src/cmd/${command}.ts`] : ['--enable-source-maps', `dist/${command}.js`];
+}
+
 export function startChild(
   { name, title }: { name: string; title: string },
-  script: string,
+  command: string,
   env: NodeJS.ProcessEnv,
   print: (line: string) => void,
 ): Child {
-  // node --import tsx keeps one process per command (no tsx wrapper in between), and its own process
-  // group means a terminal's Ctrl-C reaches `npm start` only, which then stops children in order.
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  // One node process per command (no npm or tsx wrapper in between), and its own process group means a
+  // terminal's Ctrl-C reaches `npm start` only, which then stops children in order.
+  const child = spawn(process.execPath, commandArgs(command), {
     cwd: projectRoot,
     env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (child.pid === undefined) throw new Error(`Could not start the ${title} (${script}).`);
+  if (child.pid === undefined) throw new Error(`Could not start the ${title} (${command}).`);
   const pid = child.pid;
   for (const stream of [child.stdout, child.stderr]) {
     if (stream) createInterface({ input: stream }).on('line', (line) => print(`[${name}] ${line}`));

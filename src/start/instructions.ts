@@ -3,7 +3,8 @@
 // shell's history, `ps` and npm's echo would show it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { WORKFLOW_TYPES, type WorkflowTypeName } from '../../workflows/messages';
+import { GUIDE_LIST, GUIDES, guideWorkflowId } from '../guides/registry';
+import type { WorkflowTypeName } from '../../workflows/messages';
 
 export interface Instructions {
   temporalAddress: string;
@@ -30,26 +31,33 @@ export const SAMPLE_INPUT = {
   credentials: { username: 'mxuser', password: 'password' },
 };
 
-const WORKFLOW_ID_PREFIX: Record<WorkflowTypeName, string> = {
-  fetchAccountData: 'fetch-account-data',
-  fetchStatements: 'fetch-statements',
-};
-
 /** The sample input as a file only its owner can read, for the printed commands to pass with --input-file. */
 export function writeSampleInput(path: string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(SAMPLE_INPUT)}\n`, { mode: 0o600 });
 }
 
+/** TEMPORAL_TASK_QUEUE's default (src/config.ts): the support CLI uses it unless told otherwise. */
+const DEFAULT_TASK_QUEUE = 'mx-guides';
+
+/** The same start through the support CLI: the registry's id rule, input checked first, credentials sealed. */
+export function supportStartCommand(type: WorkflowTypeName, options: Instructions): string {
+  return [
+    ...(options.addressIsDefault ? [] : [`TEMPORAL_ADDRESS=${options.temporalAddress}`]),
+    ...(options.taskQueue === DEFAULT_TASK_QUEUE ? [] : [`TEMPORAL_TASK_QUEUE=${options.taskQueue}`]),
+    `npm run -s support -- start ${type} --input-file ${options.inputFile}`,
+  ].join(' ');
+}
+
+/** The Temporal CLI's form of a start, as the README shows it. */
 export function workflowStartCommand(type: WorkflowTypeName, options: Instructions): string {
-  const input = SAMPLE_INPUT;
   return [
     'npm run -s temporal -- workflow start',
     ...(options.addressIsDefault ? [] : [`--address ${options.temporalAddress}`]),
     ...(options.codecIsDefault ? [] : [`--codec-endpoint ${options.codecUrl}`]),
     `--task-queue ${options.taskQueue}`,
     `--type ${type}`,
-    `--workflow-id ${WORKFLOW_ID_PREFIX[type]}-${input.userId}-${input.institutionCode}`,
+    `--workflow-id ${guideWorkflowId(GUIDES[type], SAMPLE_INPUT)}`,
     // Without --fail-existing the CLI answers a start of a running id with that run, as if it had started it.
     '--id-conflict-policy Fail --fail-existing',
     `--input-file ${options.inputFile}`,
@@ -68,7 +76,9 @@ export function instructionLines(options: Instructions): string[] {
     options.sandbox
       ? `Start a guide run (input from ${options.inputFile}, encrypted on the way in; credentials sealed for workers):`
       : `Start a guide run: put the input (README, "Run the guides") in ${options.inputFile} with mode 0600 first, then:`,
-    ...WORKFLOW_TYPES.map((type) => `  ${workflowStartCommand(type, options)}`),
+    ...GUIDE_LIST.map((guide) => `  ${supportStartCommand(guide.type, options)}`),
+    'or with the Temporal CLI:',
+    ...GUIDE_LIST.map((guide) => `  ${workflowStartCommand(guide.type, options)}`),
     'Starting a workflow id that is still running starts nothing: the CLI says "Workflow execution is already running" and',
     `names the run (watch it: npm run -s temporal -- workflow describe${options.addressIsDefault ? '' : ` --address ${options.temporalAddress}`} --workflow-id <id>).`,
     ...(options.sandbox ? ['With "password":"challenge" the sandbox asks MFA: answer "correct" on the support page.'] : []),

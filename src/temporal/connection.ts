@@ -2,7 +2,9 @@
 // TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE and the CLI's config file, via @temporalio/envconfig.
 import { Client, Connection, type DataConverter } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+// Types only: @temporalio/worker (native bridge, webpack) takes most of a second to load, and only the
+// worker needs it, so connectWorkerConnection loads it when called.
+import type { NativeConnection, NativeConnectionOptions } from '@temporalio/worker';
 
 export interface TemporalTarget {
   address: string;
@@ -44,6 +46,7 @@ export async function connectClient(
 }
 
 export async function connectWorkerConnection(target: TemporalTarget): Promise<NativeConnection> {
+  const { NativeConnection } = await import('@temporalio/worker');
   try {
     return await NativeConnection.connect(target.connectionOptions);
   } catch (err) {

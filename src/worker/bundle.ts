@@ -1,12 +1,15 @@
 // Where the workflow code comes from, said explicitly: the bundle at WORKFLOW_BUNDLE_PATH when it is set
 // (`npm run build:workflow` writes it; the Dockerfile builds one into the image), else the sources,
 // bundled at worker start (a few seconds) with webpack's report silenced so the worker's output stays
-// readable. No guessing from file times: a deployment knows which code it runs.
+// readable. No guessing from file times: a deployment knows which code it runs. The worker built into
+// dist/ bundles the same sources: the workflow bundle is webpack's, made for Temporal's sandbox, not ours.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { projectRoot } from '../../scripts/temporal-cli.mjs';
 
-export const WORKFLOWS_PATH = resolve('workflows/index.ts');
+/** Found from the project's own location, so the worker from src/ or from dist/ finds it whatever the working directory. */
+export const WORKFLOWS_PATH = join(projectRoot, 'workflows/index.ts');
 /** Where `npm run build:workflow` writes when given no path. */
 export const DEFAULT_BUNDLE_PATH = resolve('.data/workflow-bundle.js');
 

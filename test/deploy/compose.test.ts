@@ -5,11 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import proto from '@temporalio/proto';
+import { build } from '../../scripts/build.mjs';
 import { requireTemporalCli } from '../../scripts/temporal-cli.mjs';
 import { CONFIG_VARIABLES, loadConfig } from '../../src/config';
 import { SEARCH_ATTRIBUTES } from '../../workflows/messages';
@@ -30,7 +32,11 @@ interface Service {
 const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
 const services = compose.services;
 const appServices = Object.entries(services).filter(([, s]) => s.build === '.');
-const packageJson = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string>; engines: { node: string } };
+const packageJson = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  scripts: Record<string, string>;
+  engines: { node: string };
+  dependencies: Record<string, string>;
+};
 const dockerfile = readFileSync('Dockerfile', 'utf8');
 
 /** What `docker compose` makes of `${VAR:-default}` and `${VAR:?message}` when VAR is not set. */
@@ -153,11 +159,31 @@ describe('Dockerfile', () => {
     const from = /^FROM node:(\d+)-([\w-]+)$/m.exec(dockerfile);
     expect(from?.[2]).not.toMatch(/alpine/);
     expect(Number(from?.[1])).toBe(Number(/^>=(\d+)/.exec(packageJson.engines.node)?.[1]));
-    for (const dir of ['src', 'workflows', 'activities']) expect(dockerfile).toContain(`COPY ${dir} ./${dir}`);
-    const built = /RUN npm run build:workflow -- (\S+)/.exec(dockerfile)?.[1];
+    for (const dir of ['scripts', 'src', 'workflows', 'activities']) expect(dockerfile).toContain(`COPY ${dir} ./${dir}`);
+    const built = /RUN npm run build && npm run build:workflow -- (\S+)/.exec(dockerfile)?.[1];
     expect(built).toBeDefined();
     expect(dockerfile).toContain(`ENV WORKFLOW_BUNDLE_PATH=${built}`);
     expect(dockerfile).toMatch(/^USER node$/m);
+  });
+
+  it('installs production dependencies only, which are all the build needs and all the built commands import', async () => {
+    await build({ quiet: true });
+    expect(dockerfile).toMatch(/^RUN npm ci --omit=dev /m);
+    expect(dockerfile).toMatch(/^ENV NODE_ENV=production /m);
+    const dependencies = Object.keys(packageJson.dependencies);
+    expect(dependencies).toContain('esbuild');
+    // The services' scripts run the build (dist/), not TypeScript through tsx.
+    for (const [name, service] of appServices) expect(packageJson.scripts[service.command![2]!], name).toMatch(/^(exec )?node scripts\/run\.mjs [\w-]+$/);
+    // Every package the built JavaScript imports is a production dependency (or a Node built-in).
+    const imported = new Set<string>();
+    for (const file of readdirSync('dist').filter((f) => f.endsWith('.js'))) {
+      for (const [, specifier] of readFileSync(join('dist', file), 'utf8').matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)/g)) {
+        if (specifier && !specifier.startsWith('.') && !specifier.startsWith('node:')) imported.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
+      }
+    }
+    expect(imported.size).toBeGreaterThan(5);
+    const builtins = new Set(builtinModules);
+    expect([...imported].filter((name) => !builtins.has(name) && !dependencies.includes(name))).toEqual([]);
   });
 });
 

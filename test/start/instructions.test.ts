@@ -1,5 +1,6 @@
-// The start command `npm start` prints, run as printed (through the project's Temporal CLI) against the
-// test server: a second start of the same id while the first run is open says so and starts nothing.
+// The start commands `npm start` prints, run as printed (through the project's Temporal CLI, and through the
+// built support CLI) against the test server: a second start of the same id while the first run is open says
+// so and starts nothing.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import { promisify } from 'node:util';
 import { inject, describe, expect, it } from 'vitest';
 import { Connection, WorkflowClient } from '@temporalio/client';
 import { requireTemporalCli } from '../../scripts/temporal-cli.mjs';
-import { instructionLines, workflowStartCommand, writeSampleInput, type Instructions } from '../../src/start/instructions';
+import { instructionLines, supportStartCommand, workflowStartCommand, writeSampleInput, type Instructions } from '../../src/start/instructions';
 import { uniqueName } from '../helpers/temporal';
 
 const run = promisify(execFile);
@@ -28,9 +29,9 @@ describe('the start commands npm start prints', () => {
     inputFile: join(mkdtempSync(join(tmpdir(), 'instructions-')), 'sample-input.json'),
   };
   /** The printed command, with the CLI binary for `npm run temporal --`, through a shell as pasted. */
-  const paste = async (command: string) => {
-    const line = command.replace('npm run -s temporal --', `'${requireTemporalCli()}'`);
-    return await run('sh', ['-c', line], { timeout: 30_000 }).then(
+  const paste = async (command: string, env: NodeJS.ProcessEnv = process.env) => {
+    const line = command.replace('npm run -s temporal --', `'${requireTemporalCli()}'`).replace('npm run -s support --', 'node scripts/run.mjs support');
+    return await run('sh', ['-c', line], { timeout: 30_000, env }).then(
       ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
       (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, output: err.stdout + err.stderr }),
     );
@@ -55,6 +56,32 @@ describe('the start commands npm start prints', () => {
     const connection = await Connection.connect({ address: options.temporalAddress });
     try {
       const handle = new WorkflowClient({ connection }).getHandle('fetch-account-data-alice-mxbank');
+      expect((await handle.describe()).runId).toBe(runId);
+      await handle.terminate('test done');
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('through the support CLI: the same workflow id, and the same refusal naming the running run', { timeout: 60_000 }, async () => {
+    writeSampleInput(options.inputFile);
+    const command = supportStartCommand('fetchStatements', options);
+    expect(command).toContain(`TEMPORAL_ADDRESS=${options.temporalAddress}`);
+    expect(command).toContain(`TEMPORAL_TASK_QUEUE=${options.taskQueue}`);
+    expect(instructionLines(options)).toContain(`  ${command}`);
+    const env = { ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'instructions-data-')) };
+    const first = await paste(command, env);
+    expect(first.output).toMatch(/^Started Fetch Statements \(fetchStatements\): workflow fetch-statements-alice-mxbank, run (\S+), task queue/);
+    expect(first.code).toBe(0);
+    const runId = /run ([\w-]+),/.exec(first.output)?.[1];
+
+    const again = await paste(command, env);
+    expect(again.code).toBe(1);
+    expect(again.output).toContain(`Workflow execution is already running. WorkflowId: fetch-statements-alice-mxbank, RunId: ${runId}`);
+
+    const connection = await Connection.connect({ address: options.temporalAddress });
+    try {
+      const handle = new WorkflowClient({ connection }).getHandle('fetch-statements-alice-mxbank');
       expect((await handle.describe()).runId).toBe(runId);
       await handle.terminate('test done');
     } finally {

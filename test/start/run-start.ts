@@ -1,4 +1,4 @@
-// Runs `npx tsx src/cmd/start.ts` as a real process in its own process group, the way a terminal does,
+// Runs `npx tsx src/cmd/start.ts` (or the built `npm start`) as a real process in its own process group, the way a terminal does,
 // and records its output and every process it started.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -44,8 +44,17 @@ export async function freePorts(): Promise<StartPorts> {
   return { TEMPORAL_PORT: a, TEMPORAL_UI_PORT: b, SANDBOX_PORT: c, SUPPORT_WEB_PORT: d, CODEC_PORT: e };
 }
 
+/** How npm start runs from source (the default here) and from the build (package.json's `npm start`). */
+export const FROM_SOURCE = ['npx', 'tsx', 'src/cmd/start.ts'] as const;
+export const FROM_BUILD = [process.execPath, 'scripts/run.mjs', 'start'] as const;
+
 /** dataDir: reuse one (a second start on the same data); a fresh temporary one by default. */
-export function runStart(ports: StartPorts, extraEnv: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'))): StartRun {
+export function runStart(
+  ports: StartPorts,
+  extraEnv: Record<string, string> = {},
+  dataDir = mkdtempSync(join(tmpdir(), 'npm-start-')),
+  command: readonly string[] = FROM_SOURCE,
+): StartRun {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of FOREIGN) delete env[name];
   Object.assign(env, Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), {
@@ -53,7 +62,7 @@ export function runStart(ports: StartPorts, extraEnv: Record<string, string> = {
     STORAGE_DIR: join(dataDir, 'storage'),
     ...extraEnv,
   });
-  const child = spawn('npx', ['tsx', 'src/cmd/start.ts'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command[0]!, command.slice(1), { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAnswers, parseSupportArgs } from '../../src/support/cli/args';
 
 describe('support CLI arguments', () => {
-  it('reads the three commands and their options', () => {
+  it('reads the four commands and their options', () => {
     expect(parseSupportArgs(['pending'])).toEqual({ command: 'pending', json: false, match: null });
     expect(parseSupportArgs(['pending', '--json', '--match', 'alice'])).toEqual({ command: 'pending', json: true, match: 'alice' });
     expect(parseSupportArgs(['show', 'wf-1', '--images-dir', '/tmp/x'])).toEqual({
@@ -23,6 +23,14 @@ describe('support CLI arguments', () => {
     });
     expect(parseSupportArgs(['answer', 'wf-1', '--answers-file', '-'])).toMatchObject({ answers: [], answersFile: '-' });
     expect(() => parseSupportArgs(['answer', 'wf-1', '--answers-file', 'a', '--answer', 'CRD-1=x'])).toThrow('not both');
+    expect(parseSupportArgs(['start', 'fetchStatements', '--input-file', 'in.json'])).toEqual({
+      command: 'start',
+      guide: 'fetchStatements',
+      inputFile: 'in.json',
+      workflowId: null,
+      json: false,
+    });
+    expect(parseSupportArgs(['start', 'fetchAccountData', '--input-file=-', '--workflow-id', 'mine', '--json'])).toMatchObject({ inputFile: '-', workflowId: 'mine', json: true });
   });
 
   it('answers --help, -h, help and no arguments with the help text', () => {
@@ -30,7 +38,11 @@ describe('support CLI arguments', () => {
   });
 
   it('names what is wrong with bad arguments', () => {
-    expect(() => parseSupportArgs(['approve'])).toThrow('Unknown command "approve": use pending, show or answer.');
+    expect(() => parseSupportArgs(['approve'])).toThrow('Unknown command "approve": use pending, show, answer or start.');
+    expect(() => parseSupportArgs(['start', '--input-file', 'x'])).toThrow('start needs exactly one guide');
+    expect(() => parseSupportArgs(['start', 'fetchStatements'])).toThrow('start needs --input-file <file>');
+    // The input holds credentials: there is no option that takes it on the command line.
+    expect(() => parseSupportArgs(['start', 'fetchStatements', '--input', '{"credentials":{}}'])).toThrow('Unknown option --input for start.');
     expect(() => parseSupportArgs(['show'])).toThrow('show needs exactly one workflow id.');
     expect(() => parseSupportArgs(['show', 'a', 'b'])).toThrow('show needs exactly one workflow id.');
     expect(() => parseSupportArgs(['pending', 'wf'])).toThrow('pending takes no workflow id.');

@@ -3,26 +3,32 @@
 // (and out of shell history and `ps`).
 import type { MfaAnswer } from '../../../workflows/messages';
 import { SupportError } from '../errors';
+import { GUIDE_LIST } from '../../guides/registry';
+
+const GUIDE_NAMES = GUIDE_LIST.map((guide) => guide.type);
 
 export type SupportCommand =
   | { command: 'help' }
   | { command: 'pending'; json: boolean; match: string | null }
   | { command: 'show'; workflowId: string; json: boolean; imagesDir: string | null }
-  | { command: 'answer'; workflowId: string; answers: MfaAnswer[]; answersFile: string | null; imagesDir: string | null };
+  | { command: 'answer'; workflowId: string; answers: MfaAnswer[]; answersFile: string | null; imagesDir: string | null }
+  | { command: 'start'; guide: string; inputFile: string; workflowId: string | null; json: boolean };
 
 const FLAGS: Record<string, { takesValue: boolean; commands: string[] }> = {
-  '--json': { takesValue: false, commands: ['pending', 'show'] },
+  '--json': { takesValue: false, commands: ['pending', 'show', 'start'] },
   '--match': { takesValue: true, commands: ['pending'] },
   '--answer': { takesValue: true, commands: ['answer'] },
   '--answers-file': { takesValue: true, commands: ['answer'] },
   '--images-dir': { takesValue: true, commands: ['show', 'answer'] },
+  '--input-file': { takesValue: true, commands: ['start'] },
+  '--workflow-id': { takesValue: true, commands: ['start'] },
 };
 
 export function parseSupportArgs(argv: string[]): SupportCommand {
   if (argv.length === 0 || argv.some((a) => a === '--help' || a === '-h') || argv[0] === 'help') return { command: 'help' };
   const [command, ...rest] = argv;
-  if (command !== 'pending' && command !== 'show' && command !== 'answer') {
-    throw usage(`Unknown command ${JSON.stringify(command)}: use pending, show or answer.`);
+  if (command !== 'pending' && command !== 'show' && command !== 'answer' && command !== 'start') {
+    throw usage(`Unknown command ${JSON.stringify(command)}: use pending, show, answer or start.`);
   }
   const positionals: string[] = [];
   const values: Record<string, string[]> = {};
@@ -51,6 +57,13 @@ export function parseSupportArgs(argv: string[]): SupportCommand {
     if (positionals.length > 0) throw usage('pending takes no workflow id.');
     return { command, json, match: values['--match']?.at(-1) ?? null };
   }
+  if (command === 'start') {
+    // The input holds credentials: from a file (or stdin) only, never from the command line.
+    if (positionals.length !== 1) throw usage(`start needs exactly one guide: ${GUIDE_NAMES.join(' or ')}.`);
+    const inputFile = values['--input-file']?.at(-1);
+    if (inputFile === undefined) throw usage('start needs --input-file <file> (- for stdin): the input holds credentials, so it never goes on the command line.');
+    return { command, guide: positionals[0]!, inputFile, workflowId: values['--workflow-id']?.at(-1) ?? null, json };
+  }
   if (positionals.length !== 1) throw usage(`${command} needs exactly one workflow id.`);
   const workflowId = positionals[0]!;
   if (command === 'show') return { command, workflowId, json, imagesDir };
@@ -77,7 +90,7 @@ function usage(message: string): SupportError {
   return new SupportError('bad-input', `${message} See --help.`);
 }
 
-export const HELP = `Answer MX multi-factor authentication (MFA) for runs of the MX guide workflows.
+export const HELP = `Start runs of the MX guide workflows and answer their multi-factor authentication (MFA).
 
 Usage:
   npm run support -- pending [--json] [--match <text>]
@@ -91,10 +104,15 @@ Usage:
       challenge: hidden input for text and codes, a numbered choice for options.
       --answers-file reads <guid>=<value> lines from a file (- for stdin), so answers stay
       off the command line. Answers are sealed: only the workers can read them.
+  npm run support -- start <${GUIDE_NAMES.join('|')}> --input-file <file> [--workflow-id <id>] [--json]
+      Checks the input (a JSON object, README "Run the guides"; - reads it from stdin) and starts
+      the guide as workflow <guide id prefix>-<userId>-<institution> on TEMPORAL_TASK_QUEUE.
+      Starts nothing while a run with that id is open and says which run it is (exit code 1).
+      Credentials are sealed on the way: only the workers can read them.
 
 Connection: the Temporal CLI's settings (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
 TEMPORAL_TLS_*, TEMPORAL_PROFILE). Payloads are decrypted with PAYLOAD_CODEC_KEY (or .data/codec.key).
 
-Exit codes: 0 done, 1 error (unknown run, run not waiting, Temporal unreachable), 2 bad arguments,
-3 answers rejected (by the run or by MX).
+Exit codes: 0 done, 1 error (unknown run, run not waiting, run already running, Temporal unreachable),
+2 bad arguments or input, 3 answers rejected (by the run or by MX).
 `;

@@ -9,6 +9,8 @@ import { HELP, parseAnswers, parseSupportArgs, type SupportCommand } from './arg
 import { askForAnswers } from './prompt';
 import { answerHint, challengeList, describeOutcome, pendingJson, pendingTable, runHeader } from './render';
 import { defaultImagesDir, saveChallengeImages } from './save-images';
+import { prepareStart, runStart, type StartRequest } from './start-command';
+import { loadConfig } from '../../config';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -35,8 +37,11 @@ export async function runSupportCli(argv: string[], io: CliIo): Promise<number> 
   }
   let connection;
   try {
+    // A bad guide name, file or input is refused before any connection is made.
+    const start = command.command === 'start' ? await prepareStart(command, io.stdin, (line) => io.stderr.write(`${line}\n`)) : undefined;
     connection = await connectSupportClient(io.env);
-    return await execute(connection.client, command, io);
+    if (start) return await startRun(connection.client, start, command as Extract<SupportCommand, { command: 'start' }>, io);
+    return await execute(connection.client, command as Exclude<SupportCommand, { command: 'help' | 'start' }>, io);
   } catch (err) {
     const problem = toSupportError(err);
     io.stderr.write(`support: ${problem.message}\n`);
@@ -46,7 +51,13 @@ export async function runSupportCli(argv: string[], io: CliIo): Promise<number> 
   }
 }
 
-async function execute(client: Client, command: Exclude<SupportCommand, { command: 'help' }>, io: CliIo): Promise<number> {
+async function startRun(client: Client, request: StartRequest, command: Extract<SupportCommand, { command: 'start' }>, io: CliIo): Promise<number> {
+  const { text, exitCode } = await runStart(client, request, loadConfig(io.env).taskQueue, command.json);
+  io.stdout.write(`${text}\n`);
+  return exitCode;
+}
+
+async function execute(client: Client, command: Exclude<SupportCommand, { command: 'help' | 'start' }>, io: CliIo): Promise<number> {
   const print = (text: string) => io.stdout.write(`${text}\n`);
   if (command.command === 'pending') {
     const runs = await listWaitingRuns(client, { match: command.match ?? undefined });
