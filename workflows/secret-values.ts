@@ -9,9 +9,6 @@ export const SEALED_OVERHEAD_BYTES = 32 + 12 + 16;
 /** Far above any bank password or MFA answer, far below Temporal's 2 MB payload limit. */
 export const MAX_SECRET_BYTES = 1024;
 
-/** The activity failure type when a worker cannot open a sealed value (a key it does not hold, damage). */
-export const SEALED_SECRET_UNREADABLE = 'SealedSecretUnreadable';
-
 const SEALED = /^sealed:v1:([A-Za-z0-9_-]{16}):([A-Za-z0-9_-]+)$/;
 
 export function isSealed(value: string): boolean {
