@@ -2,7 +2,7 @@
 // before the MX call that needs them, so plain secrets exist only in the worker's memory.
 import { FAILURES } from '../src/failures/catalogue';
 import { activityFailure } from '../src/failures/raise';
-import { isSealed } from '../workflows/secret-values';
+import { isSealed } from '../src/secret-values';
 import type { Secrets } from './deps';
 
 export function openSecret(secrets: Secrets | undefined, value: string): string {

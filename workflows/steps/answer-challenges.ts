@@ -7,7 +7,6 @@ import { activityFailedWith, failRun } from '../../src/failures/raise';
 import { mx } from '../activity-proxies';
 import { formatDuration } from '../duration';
 import type { GuideRun } from '../guide-run';
-import type { PendingChallenge } from '../messages';
 
 export async function answerChallenges(run: GuideRun): Promise<boolean> {
   const ref = run.memberRef();
@@ -15,7 +14,7 @@ export async function answerChallenges(run: GuideRun): Promise<boolean> {
   if (challenges.length === 0 || stillTheAnsweredRound(run, challenges)) return false;
 
   const timeout = run.options.mfa.timeout;
-  const round = run.mfa.openRound(challenges.map(toPending), new Date(Date.now() + timeout).toISOString());
+  const round = run.mfa.openRound(challenges, new Date(Date.now() + timeout).toISOString());
   log.info('MFA round opened', { round, challenges: challenges.length, timeoutMs: timeout });
   run.mfa.settle({
     outcome: 'CHALLENGED',
@@ -55,16 +54,4 @@ function stillTheAnsweredRound(run: GuideRun, challenges: Challenge[]): boolean 
   if (run.mfa.awaitingEffectOf === null) return false;
   const answered = new Set(run.mfa.challenges.map((c) => c.guid));
   return challenges.every((c) => answered.has(c.guid));
-}
-
-function toPending(challenge: Challenge): PendingChallenge {
-  return {
-    guid: challenge.guid,
-    label: challenge.label,
-    fieldName: challenge.fieldName,
-    type: challenge.type,
-    ...(challenge.options ? { options: challenge.options } : {}),
-    ...(challenge.imageData !== undefined ? { imageData: challenge.imageData } : {}),
-    ...(challenge.imageOptions ? { imageOptions: challenge.imageOptions } : {}),
-  };
 }
