@@ -1,7 +1,7 @@
 // One guide run's state, changed only through its methods: the progress query, the search attributes
 // and the Web UI's "current details" all come from here, so what a person sees in each place agrees.
 // The counters are one object, exactly what continue-as-new carries (carried-state.ts).
-import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { log, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { MemberState } from '../activities/types';
 import type { CarriedState, Counters } from './carried-state';
@@ -111,8 +111,11 @@ export class GuideRun {
     this.visible.userGuid = guid;
   }
 
-  /** The member to work on; `startedJob`: creating it (or new credentials) started an aggregation. */
-  setMember(guid: string, o: { reused: boolean; startedJob: boolean }): void {
+  /**
+   * The member to work on; `reused`: it existed before the run (the default, for a member named by the
+   * caller); `startedJob`: creating it (or new credentials) started an aggregation.
+   */
+  setMember(guid: string, o: { reused: boolean; startedJob: boolean } = { reused: true, startedJob: false }): void {
     this.visible.memberGuid = guid;
     this.reused = o.reused;
     this.startedWithMember = o.startedJob;
@@ -183,7 +186,9 @@ export class GuideRun {
     try {
       return await body();
     } finally {
-      this.phasesMs[name] = (this.phasesMs[name] ?? 0) + (Date.now() - started);
+      const ms = Date.now() - started;
+      this.phasesMs[name] = (this.phasesMs[name] ?? 0) + ms;
+      log.debug('Phase ended', { phase: name, ms });
     }
   }
 
