@@ -28,7 +28,8 @@ export async function runGuide<T>(workflowType: WorkflowTypeName, input: unknown
   } catch (err) {
     if (isCancellation(err) || !(err instanceof ApplicationFailure || err instanceof ActivityFailure)) throw err;
     const failure = namedFailure(err);
-    log.warn('Guide run failed', { type: failure.type, step: run.progress.step });
+    // Info, not warn: the SDK logs the failed workflow at WARN once; this line names the outcome and step.
+    log.info('Guide run ends with an outcome', { type: failure.type, step: run.progress.step, counters: { ...run.counters } });
     run.noteError(failure.message);
     run.mfa.settleAll({ outcome: 'FAILED', connectionStatus: run.progress.connectionStatus, message: failure.message });
     run.step('FAILED', `${failure.type}: ${failure.message}`);

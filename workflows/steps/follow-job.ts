@@ -77,7 +77,6 @@ async function perform(run: GuideRun, job: JobKind, move: Move): Promise<'done' 
       await startJob(run, job);
       return 'fresh';
     case 'fail':
-      log.warn('The run ends', { type: move.failure.type, connectionStatus: run.progress.connectionStatus });
       return failRun(move.failure, move.message, move.details);
   }
 }
