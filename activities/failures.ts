@@ -4,12 +4,11 @@
 // connection) is expected: it is logged as one line saying what and when, and marked benign so the SDK
 // does not print the whole error object (30 lines of stack and fields) at WARN for each attempt.
 import { ApplicationFailure, ApplicationFailureCategory, msToNumber } from '@temporalio/common';
-import { ACTIVITY_ERROR_TYPES } from '../src/mx/error-types';
+import { FAILURES } from '../src/failures/catalogue';
+import { activityFailure } from '../src/failures/raise';
 import { MxError, MxRetryableError } from '../src/mx/errors';
 import { HashMismatchError, InvalidStorageKeyError } from '../src/storage/errors';
 import { activityContext } from './context';
-
-export const INVALID_INPUT = 'InvalidActivityInput';
 
 export function toActivityFailure(error: unknown): unknown {
   const signal = activityContext()?.cancellationSignal;
@@ -26,10 +25,10 @@ export function toActivityFailure(error: unknown): unknown {
   }
   if (error instanceof HashMismatchError) {
     // A corrupted transfer: a fresh download can fix it.
-    return ApplicationFailure.create({ message: error.message, type: ACTIVITY_ERROR_TYPES.hashMismatch, nonRetryable: false });
+    return activityFailure(FAILURES.hashMismatch, error.message);
   }
   if (error instanceof InvalidStorageKeyError) {
-    return ApplicationFailure.create({ message: error.message, type: INVALID_INPUT, nonRetryable: true });
+    return invalidInput(error.message);
   }
   return error;
 }
@@ -79,5 +78,5 @@ export function failureSinceProgress(error: unknown, progressAttempt: number | u
 }
 
 export function invalidInput(message: string): ApplicationFailure {
-  return ApplicationFailure.create({ message, type: INVALID_INPUT, nonRetryable: true });
+  return activityFailure(FAILURES.invalidActivityInput, message);
 }

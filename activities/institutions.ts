@@ -1,6 +1,7 @@
 // Guide steps "Search for an institution" and "Get the institution-required credentials".
-import { ApplicationFailure } from '@temporalio/common';
-import { ACTIVITY_ERROR_TYPES } from '../src/mx/error-types';
+import type { ApplicationFailure } from '@temporalio/common';
+import { FAILURES } from '../src/failures/catalogue';
+import { activityFailure } from '../src/failures/raise';
 import { MxClientError } from '../src/mx/errors';
 import type { MxClient } from '../src/mx/client';
 import type { MxInstitution } from '../src/mx/schemas';
@@ -17,11 +18,10 @@ export function institutionActivities({ mx }: ActivityDeps): Pick<Activities, 'f
       const signal = cancellation();
       const institution = input.code ? await readByCode(mx, input.code, signal) : await searchByName(mx, input, signal);
       if (input.requireStatements && institution.supports_account_statement !== true) {
-        throw ApplicationFailure.create({
-          message: `Institution ${institution.code} (${institution.name ?? 'unnamed'}) does not support account statements`,
-          type: ACTIVITY_ERROR_TYPES.institutionUnsupported,
-          nonRetryable: true,
-        });
+        throw activityFailure(
+          FAILURES.institutionUnsupported,
+          `Institution ${institution.code} (${institution.name ?? 'unnamed'}) does not support account statements`,
+        );
       }
       const credentials = [];
       for await (const credential of mx.listInstitutionCredentials(institution.code, { signal })) credentials.push(credential);
@@ -56,5 +56,5 @@ async function searchByName(mx: MxClient, input: FindInstitutionInput, signal?: 
 }
 
 function notFound(message: string): ApplicationFailure {
-  return ApplicationFailure.create({ message, type: ACTIVITY_ERROR_TYPES.institutionNotFound, nonRetryable: true });
+  return activityFailure(FAILURES.institutionNotFound, message);
 }

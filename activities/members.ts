@@ -4,8 +4,9 @@
 // a member with these credentials here"; the member carrying the id is that member, and it is reused
 // without writing credentials. When no member carries the id, the run stops: updating some other member
 // of the user would overwrite its credentials.
-import { ApplicationFailure } from '@temporalio/common';
-import { ACTIVITY_ERROR_TYPES } from '../src/mx/error-types';
+import type { ApplicationFailure } from '@temporalio/common';
+import { FAILURES } from '../src/failures/catalogue';
+import { activityFailure } from '../src/failures/raise';
 import { MxConflictError } from '../src/mx/errors';
 import type { CredentialValue, MemberOptionsBody, MxClient } from '../src/mx/client';
 import type { MxMember } from '../src/mx/schemas';
@@ -79,11 +80,7 @@ export function matchCredentials(fields: CredentialField[], values: Record<strin
       unknown.length ? `no credential field named ${unknown.join(', ')}` : '',
     ].filter(Boolean);
     const expected = fields.map((f) => f.fieldName ?? f.label ?? f.guid).join(', ');
-    throw ApplicationFailure.create({
-      message: `Credentials do not match the institution's fields (${expected}): ${problems.join('; ')}`,
-      type: ACTIVITY_ERROR_TYPES.credentialsMismatch,
-      nonRetryable: true,
-    });
+    throw activityFailure(FAILURES.credentialsMismatch, `Credentials do not match the institution's fields (${expected}): ${problems.join('; ')}`);
   }
   return matched;
 }
@@ -100,12 +97,10 @@ async function findMember(mx: MxClient, input: EnsureMemberInput, ids: string[],
 /** MX's 409 names no member; without the id there is no telling which one it meant. */
 function duplicateWithoutId(input: EnsureMemberInput): ApplicationFailure {
   const which = input.id ? `the memberId ${input.id}` : 'the id this project gives the members it creates';
-  return ApplicationFailure.create({
-    message:
-      `MX answered 409: user ${input.userGuid} already has a member at ${input.institutionCode} with these credentials, ` +
+  return activityFailure(
+    FAILURES.duplicate,
+    `MX answered 409: user ${input.userGuid} already has a member at ${input.institutionCode} with these credentials, ` +
       `but none of the user's members there carries ${which}, so none was updated. ` +
       'Pass that member\'s partner id as memberId, or delete the duplicate member at MX, then start again.',
-    type: ACTIVITY_ERROR_TYPES.duplicate,
-    nonRetryable: true,
-  });
+  );
 }

@@ -1,7 +1,8 @@
 // Credential values and MFA answers arrive sealed (src/temporal/seal.ts) and are opened here, right
 // before the MX call that needs them, so plain secrets exist only in the worker's memory.
-import { ApplicationFailure } from '@temporalio/common';
-import { isSealed, SEALED_SECRET_UNREADABLE } from '../workflows/secret-values';
+import { FAILURES } from '../src/failures/catalogue';
+import { activityFailure } from '../src/failures/raise';
+import { isSealed } from '../src/secret-values';
 import type { Secrets } from './deps';
 
 export function openSecret(secrets: Secrets | undefined, value: string): string {
@@ -11,7 +12,7 @@ export function openSecret(secrets: Secrets | undefined, value: string): string 
     return secrets.open(value);
   } catch (err) {
     // Sealing errors name key ids, never values; a retry cannot make a missing key appear.
-    throw ApplicationFailure.create({ message: (err as Error).message, type: SEALED_SECRET_UNREADABLE, nonRetryable: true });
+    throw activityFailure(FAILURES.sealedSecretUnreadable, (err as Error).message);
   }
 }
 

@@ -1,7 +1,6 @@
 // The contract between the workflows and the activities. Workflows import this file type-only.
 // Every activity is safe to run twice (Temporal runs activities at least once) and returns small
 // values: records and PDFs go to storage, never through workflow history.
-import type { ChallengeType } from '../workflows/messages';
 
 export interface CredentialField {
   guid: string;
@@ -28,11 +27,19 @@ export interface MemberState {
   successfullyAggregatedAt: string | null;
 }
 
+export type ChallengeType = 'TEXT' | 'OPTIONS' | 'TOKEN' | 'IMAGE_DATA' | 'IMAGE_OPTIONS';
+
+/**
+ * An MFA challenge as MX asked it: the activity's result, and as it is (workflows/messages.ts,
+ * PendingChallenge) what the progress query and the support tool show. Never carries an answer.
+ */
 export interface Challenge {
   guid: string;
   label: string | null;
   fieldName: string | null;
+  /** MX's type; unknown future types pass through as strings. */
   type: ChallengeType | string;
+  /** IMAGE_DATA: a data URI or base64 image. */
   imageData?: string | null;
   options?: { label: string | null; value: string | null }[];
   imageOptions?: { label: string | null; value: string | null; dataUri: string | null }[];

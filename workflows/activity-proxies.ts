@@ -1,25 +1,10 @@
 // The activity proxies and their retry policies, declared once. MX answers that a retry cannot fix are
-// non-retryable by type name. Transient faults (429, 5xx, network errors, bodies cut or garbled on the
-// way) are retried with backoff, after MX's Retry-After when it sends one, for as long as a time budget
+// non-retryable by type name, as the failure catalogue declares them (src/failures/catalogue.ts).
+// Transient faults (429, 5xx, network errors, bodies cut or garbled on the way) are retried with backoff, after MX's Retry-After when it sends one, for as long as a time budget
 // allows rather than a few attempts: a run waits out a bad spell instead of failing in it.
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/types';
-import { ACTIVITY_ERROR_TYPES as E } from '../src/mx/error-types';
-
-export const NON_RETRYABLE_ERROR_TYPES = [
-  E.badRequest,
-  E.unauthorized,
-  E.forbidden,
-  E.notFound,
-  E.methodNotAllowed,
-  E.notAcceptable,
-  E.unprocessable,
-  E.jobConflict,
-  E.duplicate,
-  E.institutionNotFound,
-  E.credentialsMismatch,
-  E.proxyAuthRequired,
-];
+import { NON_RETRYABLE_ACTIVITY_TYPES } from '../src/failures/catalogue';
 
 /**
  * Every activity heartbeats every second while it runs (activities/context.ts, keptAlive), so a
@@ -47,7 +32,7 @@ const mxCall: ActivityOptions = {
     initialInterval: '1s',
     backoffCoefficient: 2,
     maximumInterval: '30s',
-    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+    nonRetryableErrorTypes: NON_RETRYABLE_ACTIVITY_TYPES,
   },
 };
 

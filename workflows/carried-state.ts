@@ -10,6 +10,7 @@ export const carriedStateSchema = z.object({
   deadline: z.string(),
   /** True once this run started its own job: after continuing, that job is followed, not started again. */
   ownJobStarted: z.boolean(),
+  /** The run's counters (GuideRun.counters), carried as they are. */
   attempts: z.object({
     polls: z.number(),
     jobStarts: z.number(),
@@ -23,3 +24,4 @@ export const carriedStateSchema = z.object({
 });
 
 export type CarriedState = z.infer<typeof carriedStateSchema>;
+export type Counters = CarriedState['attempts'];

@@ -2,10 +2,10 @@
 import type { GuideInput } from './input';
 import { runKeyPrefix, writeManifest, type RunManifest } from './manifest';
 import { runGuide } from './run-guide';
-import { connectMember } from './steps/connect-member';
 import { ensureMember } from './steps/ensure-member';
 import { ensureUser } from './steps/ensure-user';
 import { exportAccounts } from './steps/export-accounts';
+import { followJob } from './steps/follow-job';
 import type { JobKind } from './steps/job';
 import { resolveInstitution } from './steps/resolve-institution';
 
@@ -19,18 +19,9 @@ export async function fetchAccountData(input: GuideInput): Promise<RunManifest> 
       const institution = await run.phase('institution', () => resolveInstitution(run, { requireStatements: false }));
       await run.phase('member', () => ensureMember(run, institution, false));
     }
-    await run.phase('aggregation', () => connectMember(run, aggregation));
+    await run.phase('aggregation', () => followJob(run, aggregation));
     const keyPrefix = runKeyPrefix(run, 'fetch-account-data');
-    const { window, exported } = await run.phase('export', () => exportAccounts(run, keyPrefix));
-    return await writeManifest(run, keyPrefix, {
-      window,
-      accounts: {
-        count: exported.accountCount,
-        transactionCount: exported.transactionCount,
-        accountsKey: exported.accountsKey,
-        transactionsKey: exported.transactionsKey,
-        perAccount: exported.accounts,
-      },
-    });
+    const exported = await run.phase('export', () => exportAccounts(run, keyPrefix));
+    return await writeManifest(run, keyPrefix, exported);
   });
 }

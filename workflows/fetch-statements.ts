@@ -2,10 +2,10 @@
 import type { GuideInput } from './input';
 import { memberKeyPrefix, runKeyPrefix, writeManifest, type RunManifest } from './manifest';
 import { runGuide } from './run-guide';
-import { connectMember } from './steps/connect-member';
 import { downloadStatements } from './steps/download-statements';
 import { ensureMember } from './steps/ensure-member';
 import { ensureUser } from './steps/ensure-user';
+import { followJob } from './steps/follow-job';
 import type { JobKind } from './steps/job';
 import { resolveInstitution } from './steps/resolve-institution';
 
@@ -19,16 +19,8 @@ export async function fetchStatements(input: GuideInput): Promise<RunManifest> {
       const institution = await run.phase('institution', () => resolveInstitution(run, { requireStatements: true }));
       await run.phase('member', () => ensureMember(run, institution, true));
     }
-    await run.phase('statementsJob', () => connectMember(run, statementsJob));
-    const files = await run.phase('download', () => downloadStatements(run, memberKeyPrefix(run, 'fetch-statements')));
-    return await writeManifest(run, runKeyPrefix(run, 'fetch-statements'), {
-      statements: {
-        count: files.length,
-        totalBytes: files.reduce((sum, f) => sum + f.bytes, 0),
-        files: files.map(({ guid, accountGuid, key, bytes, sha256, contentHash, skipped }) => ({
-          guid, accountGuid, key, bytes, sha256, contentHash, skipped,
-        })),
-      },
-    });
+    await run.phase('statementsJob', () => followJob(run, statementsJob));
+    const statements = await run.phase('download', () => downloadStatements(run, memberKeyPrefix(run, 'fetch-statements')));
+    return await writeManifest(run, runKeyPrefix(run, 'fetch-statements'), { statements });
   });
 }

@@ -1,9 +1,10 @@
-// One guide run's visible state: the progress query, the search attributes and the Web UI's
-// "current details" all come from here, so what a person sees in each place agrees.
-import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+// One guide run's state, changed only through its methods: the progress query, the search attributes
+// and the Web UI's "current details" all come from here, so what a person sees in each place agrees.
+// The counters are one object, exactly what continue-as-new carries (carried-state.ts).
+import { log, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { MemberState } from '../activities/types';
-import type { CarriedState } from './carried-state';
+import type { CarriedState, Counters } from './carried-state';
 import type { GuideOptions } from './input';
 import {
   MxAwaitingMfa,
@@ -18,19 +19,24 @@ import {
   type WorkflowTypeName,
 } from './messages';
 import { Mfa } from './mfa';
+import type { JobState, StartCount } from './steps/next-move';
+
+type Visible = Omit<Progress, 'attempts' | 'mfa'>;
 
 export class GuideRun {
-  readonly progress: Progress;
+  private readonly visible: Visible;
+  /** Polls, job starts, MFA rounds, fresh jobs and rejections: one object, carried as it is. */
+  readonly counters: Counters;
   readonly mfa: Mfa;
   readonly deadlineMs: number;
   readonly phasesMs: Record<string, number>;
-  ownJobStarted: boolean;
-  rejections: number;
-  continuations: number;
-  memberReused = false;
+  /** Whose job runs on the member: 'ours' once the run started (or adopted) its job. */
+  private jobState: JobState;
+  readonly continuations: number;
+  private reused = false;
   /** ensureMember itself started an aggregation (create or new credentials, without skip_aggregation). */
-  memberStartedJob = false;
-  institutionName: string | null = null;
+  private startedWithMember = false;
+  private institution: string | null = null;
   private lastSearchAttributes = new Map<string, unknown>();
 
   constructor(
@@ -43,14 +49,13 @@ export class GuideRun {
     const now = Date.now();
     this.deadlineMs = carried ? Date.parse(carried.deadline) : now + options.polling.deadline;
     this.phasesMs = { ...carried?.phasesMs };
-    this.ownJobStarted = carried?.ownJobStarted ?? false;
-    this.rejections = carried?.attempts.rejections ?? 0;
+    this.jobState = carried?.ownJobStarted ? 'ours' : 'not ours';
     this.continuations = carried?.continuations ?? 0;
-    this.memberReused = carried?.memberReused ?? false;
-    this.institutionName = carried?.institution.name ?? null;
-    this.mfa = new Mfa(carried?.attempts.mfaRounds ?? 0, carried?.ignoredAnswers ?? 0);
-    const attempts = carried?.attempts;
-    this.progress = {
+    this.reused = carried?.memberReused ?? false;
+    this.institution = carried?.institution.name ?? null;
+    this.counters = { polls: 0, jobStarts: 0, mfaRounds: 0, jobRetries: 0, rejections: 0, ...carried?.attempts };
+    this.mfa = new Mfa(this.counters, carried?.ignoredAnswers ?? 0);
+    this.visible = {
       workflowType,
       step: 'VALIDATING_INPUT',
       waitingFor: 'Checking the input.',
@@ -61,13 +66,6 @@ export class GuideRun {
       connectionStatus: null,
       connectionStatusMessage: null,
       isBeingAggregated: null,
-      mfa: this.mfa.view(),
-      attempts: {
-        polls: attempts?.polls ?? 0,
-        jobStarts: attempts?.jobStarts ?? 0,
-        mfaRounds: attempts?.mfaRounds ?? 0,
-        jobRetries: attempts?.jobRetries ?? 0,
-      },
       deadlines: { overall: new Date(this.deadlineMs).toISOString(), nextPollAt: null },
       lastError: null,
       startedAt: carried?.startedAt ?? new Date(now).toISOString(),
@@ -76,47 +74,110 @@ export class GuideRun {
 
   /** The progress query's answer: computed on demand so MFA state is never stale. */
   snapshot(): Progress {
-    return { ...this.progress, mfa: this.mfa.view() };
+    const { polls, jobStarts, mfaRounds, jobRetries } = this.counters;
+    return { ...this.visible, mfa: this.mfa.view(), attempts: { polls, jobStarts, mfaRounds, jobRetries } };
+  }
+
+  /** What the run shows, read-only: the progress query's fields without MFA and counters. */
+  get progress(): Readonly<Visible> {
+    return this.visible;
+  }
+
+  get job(): JobState {
+    return this.jobState;
+  }
+
+  get memberReused(): boolean {
+    return this.reused;
+  }
+
+  get institutionName(): string | null {
+    return this.institution;
   }
 
   step(step: Step, waitingFor: string): void {
-    this.progress.step = step;
-    this.progress.waitingFor = waitingFor;
+    this.visible.step = step;
+    this.visible.waitingFor = waitingFor;
     this.publish();
   }
 
   /** Same step, new sentence (e.g. "poll 4, next in 6 s"). */
   waiting(waitingFor: string): void {
-    this.progress.waitingFor = waitingFor;
+    this.visible.waitingFor = waitingFor;
     this.publish();
   }
 
   setUser(guid: string): void {
-    this.progress.userGuid = guid;
+    this.visible.userGuid = guid;
   }
 
-  setMember(guid: string): void {
-    this.progress.memberGuid = guid;
+  /**
+   * The member to work on; `reused`: it existed before the run (the default, for a member named by the
+   * caller); `startedJob`: creating it (or new credentials) started an aggregation.
+   */
+  setMember(guid: string, o: { reused: boolean; startedJob: boolean } = { reused: true, startedJob: false }): void {
+    this.visible.memberGuid = guid;
+    this.reused = o.reused;
+    this.startedWithMember = o.startedJob;
+  }
+
+  /** ensureMember itself started an aggregation that still ran when it answered. */
+  get memberStartedJob(): boolean {
+    return this.startedWithMember;
   }
 
   setInstitution(code: string, name: string | null): void {
-    this.progress.institutionCode = code;
-    this.institutionName = name;
+    this.visible.institutionCode = code;
+    this.institution = name;
   }
 
   observe(member: MemberState): void {
-    this.progress.connectionStatus = member.connectionStatus;
-    this.progress.connectionStatusMessage = member.connectionStatusMessage;
-    this.progress.isBeingAggregated = member.isBeingAggregated;
+    this.visible.connectionStatus = member.connectionStatus;
+    this.visible.connectionStatusMessage = member.connectionStatusMessage;
+    this.visible.isBeingAggregated = member.isBeingAggregated;
     this.publish();
   }
 
+  /** The running job is the guide's own (adopted at the first status read). */
+  adoptJob(): void {
+    this.jobState = 'ours';
+  }
+
+  /** MX accepted the start of our job; `count` says which bound this fresh job counts against. */
+  jobStarted(member: MemberState): void {
+    this.counters.jobStarts += 1;
+    this.jobState = 'ours';
+    this.observe(member);
+  }
+
+  /** Counts a fresh job against its bound before it is started. */
+  countFreshJob(count: StartCount): void {
+    if (count) this.counters[count] += 1;
+  }
+
+  /** The next status read is scheduled at `at` (null once it happened). */
+  pollScheduled(at: string | null): void {
+    this.visible.deadlines.nextPollAt = at;
+  }
+
+  /** A status read happened: it becomes poll number `poll`. */
+  polled(poll: number, member: MemberState): void {
+    this.counters.polls = poll;
+    this.visible.deadlines.nextPollAt = null;
+    this.observe(member);
+  }
+
+  /** The last thing that went wrong, for the progress query (the run may still recover). */
+  noteError(message: string): void {
+    this.visible.lastError = message;
+  }
+
   userRef(): { userGuid: string } {
-    return { userGuid: this.required(this.progress.userGuid, 'user guid') };
+    return { userGuid: this.required(this.visible.userGuid, 'user guid') };
   }
 
   memberRef(): { userGuid: string; memberGuid: string } {
-    return { ...this.userRef(), memberGuid: this.required(this.progress.memberGuid, 'member guid') };
+    return { ...this.userRef(), memberGuid: this.required(this.visible.memberGuid, 'member guid') };
   }
 
   /** Runs one phase of the guide and records how long it took (workflow time, so replay-safe). */
@@ -125,7 +186,9 @@ export class GuideRun {
     try {
       return await body();
     } finally {
-      this.phasesMs[name] = (this.phasesMs[name] ?? 0) + (Date.now() - started);
+      const ms = Date.now() - started;
+      this.phasesMs[name] = (this.phasesMs[name] ?? 0) + ms;
+      log.debug('Phase ended', { phase: name, ms });
     }
   }
 
@@ -134,12 +197,12 @@ export class GuideRun {
     return {
       userGuid,
       memberGuid,
-      memberReused: this.memberReused,
-      institution: { code: this.required(this.progress.institutionCode, 'institution'), name: this.institutionName },
-      startedAt: this.progress.startedAt,
+      memberReused: this.reused,
+      institution: { code: this.required(this.visible.institutionCode, 'institution'), name: this.institution },
+      startedAt: this.visible.startedAt,
       deadline: new Date(this.deadlineMs).toISOString(),
-      ownJobStarted: this.ownJobStarted,
-      attempts: { ...this.progress.attempts, mfaRounds: this.mfa.round, rejections: this.rejections },
+      ownJobStarted: this.jobState === 'ours',
+      attempts: { ...this.counters },
       ignoredAnswers: this.mfa.ignoredAnswers,
       phasesMs: this.phasesMs,
       continuations: this.continuations + 1,
@@ -147,13 +210,13 @@ export class GuideRun {
   }
 
   private required(value: string | null, what: string): string {
-    if (!value) throw new Error(`Bug: ${what} is not known yet at step ${this.progress.step}.`);
+    if (!value) throw new Error(`Bug: ${what} is not known yet at step ${this.visible.step}.`);
     return value;
   }
 
   /** Search attributes are upserted only when they change: each upsert is a history event. */
   private publish(): void {
-    const p = this.progress;
+    const p = this.visible;
     const mfa = this.mfa.view();
     const wanted: SearchAttributeUpdatePair[] = [
       { key: MxUserId, value: p.userId ?? '' },
@@ -173,7 +236,7 @@ export class GuideRun {
   }
 
   private details(): string {
-    const p = this.progress;
+    const p = this.visible;
     const mfa = this.mfa.view();
     const lines = [
       `**${p.step}**: ${p.waitingFor}`,
@@ -181,7 +244,7 @@ export class GuideRun {
       `- user \`${p.userId}\`${p.userGuid ? ` (${p.userGuid})` : ''}`,
       `- institution \`${p.institutionCode ?? '?'}\`${p.memberGuid ? `, member ${p.memberGuid}` : ''}`,
       `- connection status: ${p.connectionStatus ?? 'unknown'}${p.isBeingAggregated ? ' (job running)' : ''}`,
-      `- polls ${p.attempts.polls}, job starts ${p.attempts.jobStarts}, MFA rounds ${mfa.round}; deadline ${p.deadlines.overall}`,
+      `- polls ${this.counters.polls}, job starts ${this.counters.jobStarts}, MFA rounds ${mfa.round}; deadline ${p.deadlines.overall}`,
     ];
     if (mfa.awaiting) {
       lines.push('', `**Waiting for MFA answers** (round ${mfa.round}, until ${mfa.deadline}):`);

@@ -2,6 +2,7 @@
 // fails the run at once (INVALID_INPUT, every problem listed) instead of retrying a workflow task forever.
 import { ApplicationFailure } from '@temporalio/workflow';
 import { z } from 'zod';
+import { FAILURE_TYPES } from '../src/failures/catalogue';
 import { duration } from './duration';
 import { carriedStateSchema } from './carried-state';
 import { secretProblem } from './secret-values';
@@ -87,15 +88,13 @@ export type GuideInput = z.input<typeof inputSchema>;
 /** After validation: defaults filled, durations in milliseconds. */
 export type GuideOptions = z.output<typeof inputSchema>;
 
-export const INVALID_INPUT = 'INVALID_INPUT';
-
 /** Validates the input or fails the run (non-retryable). Messages name fields, never echo values. */
 export function parseInput(input: unknown): GuideOptions {
   const undecodable = undecodableReason(input);
   if (undecodable) {
     throw ApplicationFailure.nonRetryable(
       `Invalid workflow input: it could not be decoded (${undecodable}). Next: start the run again with the codec server running (npm start or npm run codec).`,
-      INVALID_INPUT,
+      FAILURE_TYPES.invalidInput,
     );
   }
   const parsed = inputSchema.safeParse(input);
@@ -109,5 +108,5 @@ export function parseInput(input: unknown): GuideOptions {
     const line = `${path.join('.')}: ${message}`;
     if (!problems.includes(line)) problems.push(line);
   }
-  throw ApplicationFailure.nonRetryable(`Invalid workflow input:\n- ${problems.join('\n- ')}`, INVALID_INPUT);
+  throw ApplicationFailure.nonRetryable(`Invalid workflow input:\n- ${problems.join('\n- ')}`, FAILURE_TYPES.invalidInput);
 }

@@ -1,12 +1,11 @@
 // The run manifest: what a guide run produced and where it is. Returned as the workflow result and
 // written to storage beside the data (writeJson), so either place answers "what did this run fetch?".
 import { workflowInfo } from '@temporalio/workflow';
-import type { AccountSummary } from '../activities/types';
 import { mx } from './activity-proxies';
 import type { GuideRun } from './guide-run';
 import type { WorkflowTypeName } from './messages';
-import type { StoredStatement } from './steps/download-statements';
-import type { Window } from './steps/export-accounts';
+import type { StatementsSection } from './steps/download-statements';
+import type { AccountsSection, Window } from './steps/export-accounts';
 
 export interface RunManifest {
   guide: WorkflowTypeName;
@@ -20,18 +19,8 @@ export interface RunManifest {
   institution: { code: string; name: string | null };
   attempts: { polls: number; jobStarts: number; mfaRounds: number; jobRetries: number; continuations: number };
   window?: Window;
-  accounts?: {
-    count: number;
-    transactionCount: number;
-    accountsKey: string;
-    transactionsKey: string;
-    perAccount: AccountSummary[];
-  };
-  statements?: {
-    count: number;
-    totalBytes: number;
-    files: Pick<StoredStatement, 'guid' | 'accountGuid' | 'key' | 'bytes' | 'sha256' | 'contentHash' | 'skipped'>[];
-  };
+  accounts?: AccountsSection;
+  statements?: StatementsSection;
   /** Milliseconds spent per phase of the guide. */
   phasesMs: Record<string, number>;
   manifestKey: string;
@@ -51,6 +40,7 @@ export function memberKeyPrefix(run: GuideRun, guideFolder: string): string {
 export async function writeManifest(run: GuideRun, keyPrefix: string, data: ManifestData): Promise<RunManifest> {
   run.step('WRITING_MANIFEST', 'Writing the run manifest beside the data.');
   const p = run.progress;
+  const { polls, jobStarts, mfaRounds, jobRetries } = run.counters;
   const { userGuid, memberGuid } = run.memberRef();
   const manifest: RunManifest = {
     guide: run.workflowType,
@@ -61,7 +51,7 @@ export async function writeManifest(run: GuideRun, keyPrefix: string, data: Mani
     user: { id: run.options.userId, guid: userGuid },
     member: { guid: memberGuid, reused: run.memberReused, connectionStatus: p.connectionStatus },
     institution: { code: p.institutionCode ?? '', name: run.institutionName },
-    attempts: { ...p.attempts, mfaRounds: run.mfa.round, continuations: run.continuations },
+    attempts: { polls, jobStarts, mfaRounds, jobRetries, continuations: run.continuations },
     ...data,
     phasesMs: run.phasesMs,
     manifestKey: `${keyPrefix}/manifest.json`,

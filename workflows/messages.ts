@@ -1,26 +1,17 @@
 // The MFA messages, the progress query and the search attributes of both guide workflows.
 // Defined once: the workflows, the worker, the support tool (CLI and web page) and the tests import this file.
-// It must stay importable from workflow code: no Node built-ins, no activity or client imports.
+// It must stay importable from workflow code: no Node built-ins, no client imports, activities as types only.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { Challenge } from '../activities/types';
+
+export type { ChallengeType } from '../activities/types';
 
 export const WORKFLOW_TYPES = ['fetchAccountData', 'fetchStatements'] as const;
 export type WorkflowTypeName = (typeof WORKFLOW_TYPES)[number];
 
-export type ChallengeType = 'TEXT' | 'OPTIONS' | 'TOKEN' | 'IMAGE_DATA' | 'IMAGE_OPTIONS';
-
-/** A challenge as the support tool shows it. Never carries an answer. */
-export interface PendingChallenge {
-  guid: string;
-  label: string | null;
-  fieldName: string | null;
-  /** MX's type; unknown future types pass through as strings. */
-  type: ChallengeType | string;
-  options?: { label: string | null; value: string | null }[];
-  /** IMAGE_DATA: a data URI or base64 image. */
-  imageData?: string | null;
-  imageOptions?: { label: string | null; value: string | null; dataUri: string | null }[];
-}
+/** A challenge as the support tool shows it: MX's challenge as the activity read it. Never carries an answer. */
+export type PendingChallenge = Challenge;
 
 export interface MfaAnswer {
   guid: string;

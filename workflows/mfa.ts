@@ -11,10 +11,9 @@ import {
   type PendingChallenge,
   type Progress,
 } from './messages';
+import { FAILURES } from '../src/failures/catalogue';
 import { secretProblem } from './secret-values';
 import { undecodableReason } from './undecodable';
-
-export const MFA_ANSWER_REJECTED = 'MfaAnswerRejected';
 
 export class Mfa {
   challenges: PendingChallenge[] = [];
@@ -28,9 +27,15 @@ export class Mfa {
   private undecodableSignals = 0;
 
   constructor(
-    public round: number,
+    /** The run's counters: MFA rounds are counted there, once. */
+    private readonly counters: { mfaRounds: number },
     public ignoredAnswers: number,
   ) {}
+
+  /** The current round (1-based), 0 before any challenge. */
+  get round(): number {
+    return this.counters.mfaRounds;
+  }
 
   /** Call before the workflow's first await: MX answers may arrive at any time, even with no worker up. */
   install(): void {
@@ -59,7 +64,7 @@ export class Mfa {
   }
 
   openRound(challenges: PendingChallenge[], deadline: string): number {
-    this.round += 1;
+    this.counters.mfaRounds += 1;
     this.challenges = challenges;
     this.deadline = deadline;
     this.answers.clear();
@@ -120,7 +125,7 @@ export class Mfa {
   /** Synchronous on purpose: Temporal ignores a validator's returned promise. */
   private validate(payload: MfaAnswers): void {
     const reject = (message: string) => {
-      throw ApplicationFailure.nonRetryable(message, MFA_ANSWER_REJECTED);
+      throw ApplicationFailure.nonRetryable(message, FAILURES.mfaAnswerRejected.type);
     };
     const undecodable = undecodableReason(payload);
     if (undecodable) reject(`The answers could not be decoded (${undecodable}); nothing was applied. Send them again through the codec server or the support tool.`);

@@ -6,13 +6,14 @@ import {
   ApplicationFailure,
   condition,
   isCancellation,
+  log,
   setHandler,
 } from '@temporalio/workflow';
-import { ACTIVITY_ERROR_TYPES as E } from '../src/mx/error-types';
+import { FAILURES, failureOf } from '../src/failures/catalogue';
+import { activityFailureType } from '../src/failures/raise';
 import { GuideRun } from './guide-run';
 import { parseInput } from './input';
 import { progressQuery, type WorkflowTypeName } from './messages';
-import { SEALED_SECRET_UNREADABLE } from './secret-values';
 
 export async function runGuide<T>(workflowType: WorkflowTypeName, input: unknown, steps: (run: GuideRun) => Promise<T>): Promise<T> {
   const options = parseInput(input);
@@ -22,11 +23,14 @@ export async function runGuide<T>(workflowType: WorkflowTypeName, input: unknown
   try {
     const result = await steps(run);
     run.step('COMPLETED', 'Done: the manifest is the result.');
+    log.info('Guide run completed', { counters: { ...run.counters } });
     return result;
   } catch (err) {
     if (isCancellation(err) || !(err instanceof ApplicationFailure || err instanceof ActivityFailure)) throw err;
     const failure = namedFailure(err);
-    run.progress.lastError = failure.message;
+    // Info, not warn: the SDK logs the failed workflow at WARN once; this line names the outcome and step.
+    log.info('Guide run ends with an outcome', { type: failure.type, step: run.progress.step, counters: { ...run.counters } });
+    run.noteError(failure.message);
     run.mfa.settleAll({ outcome: 'FAILED', connectionStatus: run.progress.connectionStatus, message: failure.message });
     run.step('FAILED', `${failure.type}: ${failure.message}`);
     await condition(allHandlersFinished);
@@ -34,22 +38,12 @@ export async function runGuide<T>(workflowType: WorkflowTypeName, input: unknown
   }
 }
 
-/** What to do next when an MX call failed for good, by the activity's error type. */
-const NEXT_ACTION: Record<string, string> = {
-  [E.institutionNotFound]: 'Check institutionCode / institutionName.',
-  [E.institutionUnsupported]: 'The statements guide needs an institution that supports statements; choose another institution.',
-  [E.credentialsMismatch]: "Send credentials keyed by the institution's credential field names or labels.",
-  [E.badRequest]: 'MX refused the request as invalid; for statements, the institution may not support them.',
-  [E.unauthorized]: 'Check MX_CLIENT_ID and MX_API_KEY of the worker.',
-  [E.forbidden]: 'MX refused access: check that this client is allowed the feature and the caller address is whitelisted.',
-  [SEALED_SECRET_UNREADABLE]: 'Give the worker the sealing key the value was sealed for (PAYLOAD_SEAL_KEY, or PAYLOAD_SEAL_PREVIOUS_KEYS after a rotation), then start the guide again.',
-};
-
+/** An activity that failed for good ends the run with the activity's type and the catalogue's next action. */
 function namedFailure(err: ApplicationFailure | ActivityFailure): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
   const cause = err.cause;
-  const type = cause instanceof ApplicationFailure && cause.type ? cause.type : 'MX_CALL_FAILED';
-  const next = NEXT_ACTION[type] ?? 'Check that MX (or the sandbox) is reachable, then start the guide again.';
+  const type = activityFailureType(err) ?? FAILURES.mxCallFailed.type;
+  const next = failureOf(type)?.next ?? FAILURES.mxCallFailed.next;
   return ApplicationFailure.create({
     type,
     message: `${err.activityType} failed: ${cause?.message ?? err.message}. Next: ${next}`,

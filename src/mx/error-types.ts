@@ -1,21 +1,22 @@
-// Error type names the activities throw as ApplicationFailures. Workflows branch on these names, so they
-// are part of the contract between workflows and activities; this file must stay free of Node imports.
+// Error type names the MX client and the activities throw as ApplicationFailures. Workflows branch on
+// these names, so they are part of the contract between workflows and activities. They are entries of
+// the one failure catalogue (src/failures/catalogue.ts); this file only keeps the MX client's names.
+import { FAILURE_TYPES as F } from '../failures/catalogue';
+
 export const ACTIVITY_ERROR_TYPES = {
-  badRequest: 'MxBadRequest',
-  unauthorized: 'MxUnauthorized',
-  forbidden: 'MxForbidden',
-  notFound: 'MxNotFound',
-  methodNotAllowed: 'MxMethodNotAllowed',
-  notAcceptable: 'MxNotAcceptable',
-  unprocessable: 'MxUnprocessable',
-  jobConflict: 'MxJobConflict',
-  duplicate: 'MxDuplicate',
-  protocol: 'MxProtocolError',
-  /** The forward proxy to MX refused our credentials (407): HTTPS_PROXY needs fixing, not a retry. */
-  proxyAuthRequired: 'MxProxyAuthRequired',
-  institutionNotFound: 'InstitutionNotFound',
-  /** The institution exists but lacks what the guide needs (statements). */
-  institutionUnsupported: 'InstitutionUnsupported',
-  credentialsMismatch: 'CredentialsMismatch',
-  hashMismatch: 'StatementHashMismatch',
+  badRequest: F.badRequest,
+  unauthorized: F.unauthorized,
+  forbidden: F.forbidden,
+  notFound: F.notFound,
+  methodNotAllowed: F.methodNotAllowed,
+  notAcceptable: F.notAcceptable,
+  unprocessable: F.unprocessable,
+  jobConflict: F.jobConflict,
+  duplicate: F.duplicate,
+  protocol: F.protocol,
+  proxyAuthRequired: F.proxyAuthRequired,
+  institutionNotFound: F.institutionNotFound,
+  institutionUnsupported: F.institutionUnsupported,
+  credentialsMismatch: F.credentialsMismatch,
+  hashMismatch: F.hashMismatch,
 } as const;

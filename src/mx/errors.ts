@@ -1,6 +1,7 @@
 // Every way an MX call can fail, as one small family of errors. Each carries the request (method, path
 // without query string), the HTTP status when there was one, a stable type name workflows branch on,
 // and whether a retry can help. None ever holds a request body, a header or a credential value.
+import { FAILURE_TYPES as F, failureOf } from '../failures/catalogue';
 import { ACTIVITY_ERROR_TYPES } from './error-types';
 
 export interface MxRequestInfo {
@@ -19,17 +20,16 @@ export interface MxErrorDetails extends MxRequestInfo {
 
 /** Retryable failures the workflows never branch on; their names only help a person reading history. */
 export const RETRYABLE_ERROR_TYPES = {
-  rateLimited: 'MxRateLimited',
-  server: 'MxServerError',
-  network: 'MxNetworkError',
-  timeout: 'MxTimeout',
+  rateLimited: F.rateLimited,
+  server: F.server,
+  network: F.network,
+  timeout: F.timeout,
   /** A 2xx whose body is not JSON at all: cut or garbled on the way, so asking again can fix it. */
-  malformedBody: 'MxMalformedBody',
+  malformedBody: F.malformedBody,
 } as const;
 
 export abstract class MxError extends Error {
   abstract readonly type: string;
-  abstract readonly retryable: boolean;
   readonly endpoint: string;
   readonly method: string;
   readonly path: string;
@@ -46,6 +46,11 @@ export abstract class MxError extends Error {
     this.path = details.path;
     this.status = details.status;
     this.mxMessage = details.mxMessage;
+  }
+
+  /** Whether another attempt can help: the failure catalogue's verdict for this type, declared once there. */
+  get retryable(): boolean {
+    return failureOf(this.type)?.retryable ?? false;
   }
 
   toJSON(): Record<string, unknown> {
@@ -76,7 +81,6 @@ const CLIENT_ERRORS: Record<number, { type: string; summary: string }> = {
 export class MxClientError extends MxError {
   override name = 'MxClientError';
   readonly type: string;
-  readonly retryable = false;
 
   constructor(details: MxErrorDetails & { status: number }) {
     const known = CLIENT_ERRORS[details.status];
@@ -90,7 +94,6 @@ export type ConflictKind = 'duplicate' | 'job';
 
 export class MxConflictError extends MxError {
   override name = 'MxConflictError';
-  readonly retryable = false;
   readonly type: string;
   readonly kind: ConflictKind;
 
@@ -104,7 +107,6 @@ export class MxConflictError extends MxError {
 /** 429, 5xx, network failures and timeouts: worth another attempt, after `nextRetryDelayMs` when MX said so. */
 export class MxRetryableError extends MxError {
   override name = 'MxRetryableError';
-  readonly retryable = true;
   readonly type: string;
   readonly nextRetryDelayMs: number | undefined;
 
@@ -123,7 +125,6 @@ export class MxRetryableError extends MxError {
 export class MxProtocolError extends MxError {
   override name = 'MxProtocolError';
   readonly type = ACTIVITY_ERROR_TYPES.protocol;
-  readonly retryable = false;
   /** Dotted path of the first field that did not match, e.g. "member.guid". */
   readonly field: string;
 
@@ -137,7 +138,6 @@ export class MxProtocolError extends MxError {
 export class MxProxyAuthError extends MxError {
   override name = 'MxProxyAuthError';
   readonly type = ACTIVITY_ERROR_TYPES.proxyAuthRequired;
-  readonly retryable = false;
 
   constructor(refusal: string, details: MxErrorDetails) {
     super(`the proxy refused our credentials (${refusal}): check the user and password in HTTPS_PROXY`, details);

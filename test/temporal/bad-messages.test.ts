@@ -4,7 +4,7 @@ import { type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/clie
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { CodecChain } from '../../src/temporal/codec-chain';
 import { loadDataConverter, loadPayloadCodec } from '../../src/temporal/data-converter';
-import { INVALID_INPUT } from '../../workflows/input';
+import { FAILURE_TYPES } from '../../src/failures/catalogue';
 import { answerMfaUpdate, mfaAnswersSignal, type Progress } from '../../workflows/messages';
 import { awaitingMfa, failureOf, waitForProgress } from '../workflows/guide-env';
 import { BAD_PAYLOAD_KINDS, type BadPayloadKind, badPayloads } from './fixtures/bad-payloads';
@@ -87,7 +87,7 @@ describe('a bad message never stalls a run', () => {
       args: [{ userId: 'bad-input', institutionCode: 'mxbank', credentials: { username: 'mxuser', password: 'password' } }],
     });
     const failure = await failureOf(handle);
-    expect(failure.type).toBe(INVALID_INPUT);
+    expect(failure.type).toBe(FAILURE_TYPES.invalidInput);
     expect(failure.message).toContain('could not be decoded');
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(await workflowTaskFailures(handle)).toBe(0);

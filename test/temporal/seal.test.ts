@@ -9,7 +9,8 @@ import { loadConfig } from '../../src/config';
 import { Opener, publicKeyOf, Sealer } from '../../src/temporal/seal';
 import { loadOpener, loadSealer, sealKeyPath, sealPublicKeyPath } from '../../src/temporal/seal-keys';
 import { SealingCodec } from '../../src/temporal/sealing-codec';
-import { MAX_SECRET_BYTES, SEALED_SECRET_UNREADABLE, sealedKeyId, secretBytes, secretProblem } from '../../workflows/secret-values';
+import { FAILURE_TYPES } from '../../src/failures/catalogue';
+import { MAX_SECRET_BYTES, sealedKeyId, secretBytes, secretProblem } from '../../workflows/secret-values';
 
 const text = (payload: Payload | undefined) => Buffer.from(payload?.data ?? new Uint8Array()).toString('utf8');
 
@@ -134,7 +135,7 @@ describe('opening secrets in an activity', () => {
         failure = err;
       }
       expect(failure).toBeInstanceOf(ApplicationFailure);
-      expect(failure).toMatchObject({ type: SEALED_SECRET_UNREADABLE, nonRetryable: true });
+      expect(failure).toMatchObject({ type: FAILURE_TYPES.sealedSecretUnreadable, nonRetryable: true });
       expect((failure as Error).message).not.toContain('hunter2');
     }
   });

@@ -11,7 +11,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { type CodecServer, startCodecServer } from '../../src/temporal/codec-server';
 import { loadCodecServerCodec } from '../../src/temporal/data-converter';
 import { freePort } from '../../src/temporal/ports';
-import { INVALID_INPUT } from '../../workflows/input';
+import { FAILURE_TYPES } from '../../src/failures/catalogue';
 import { awaitingMfa, failureOf, waitForProgress } from '../workflows/guide-env';
 import { FAST, type SealedGuideEnv, startSealedGuideEnv } from './helpers/sealed-guide-env';
 import { uniqueName } from '../helpers/temporal';
@@ -119,7 +119,7 @@ describe('secrets stay with the workers', () => {
   it('fails a 1 MB password as invalid input, not as an institution without statements', async () => {
     const handle = await env.start('fetchStatements', 'x'.repeat(1024 * 1024));
     const failure = await failureOf(handle);
-    expect(failure.type).toBe(INVALID_INPUT);
+    expect(failure.type).toBe(FAILURE_TYPES.invalidInput);
     expect(failure.message).toContain('credentials.password: must be at most 1024 bytes');
     expect(failure.message).not.toContain('xxxx');
   });

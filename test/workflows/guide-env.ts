@@ -39,6 +39,8 @@ export interface GuideEnv {
   start(type: WorkflowTypeName, input: Partial<GuideInput> & { password?: string }): Promise<WorkflowHandle>;
   sandboxGet<T>(path: string): Promise<T>;
   sandboxPost(path: string): Promise<void>;
+  /** A JSON PUT to the sandbox as MX's API (e.g. new credentials for a member, as another client would send). */
+  sandboxPut(path: string, body: unknown): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,10 +68,12 @@ export async function startGuideEnv(
   });
   const running = worker.run();
   const auth = `Basic ${Buffer.from(`${SANDBOX_CLIENT_ID}:${SANDBOX_API_KEY}`).toString('base64')}`;
-  const sandboxCall = async (method: string, path: string) => {
+  const sandboxCall = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(new URL(path, sandbox.url), {
       method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         authorization: auth,
         accept: apiVersion === 'v20111101' ? 'application/vnd.mx.api.v1+json' : 'application/json',
         'accept-version': apiVersion,
@@ -107,6 +111,9 @@ export async function startGuideEnv(
     },
     async sandboxPost(path: string): Promise<void> {
       await sandboxCall('POST', path);
+    },
+    async sandboxPut(path: string, body: unknown): Promise<void> {
+      await sandboxCall('PUT', path, body);
     },
     async close() {
       worker.shutdown();

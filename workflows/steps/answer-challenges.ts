@@ -1,13 +1,12 @@
 // Guide step "Answer multifactor authentication": publish MX's challenges, wait for answers on a
 // durable timer, then resume the member. Returns false when MX has nothing new to ask.
-import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
+import { type ActivityFailure, condition, log } from '@temporalio/workflow';
 import type { Challenge } from '../../activities/types';
-import { ACTIVITY_ERROR_TYPES } from '../../src/mx/error-types';
+import { FAILURES } from '../../src/failures/catalogue';
+import { activityFailedWith, failRun } from '../../src/failures/raise';
 import { mx } from '../activity-proxies';
 import { formatDuration } from '../duration';
 import type { GuideRun } from '../guide-run';
-import type { PendingChallenge } from '../messages';
-import { failRun, MFA_TIMEOUT } from '../outcomes';
 
 export async function answerChallenges(run: GuideRun): Promise<boolean> {
   const ref = run.memberRef();
@@ -15,8 +14,8 @@ export async function answerChallenges(run: GuideRun): Promise<boolean> {
   if (challenges.length === 0 || stillTheAnsweredRound(run, challenges)) return false;
 
   const timeout = run.options.mfa.timeout;
-  const round = run.mfa.openRound(challenges.map(toPending), new Date(Date.now() + timeout).toISOString());
-  run.progress.attempts.mfaRounds = round;
+  const round = run.mfa.openRound(challenges, new Date(Date.now() + timeout).toISOString());
+  log.info('MFA round opened', { round, challenges: challenges.length, timeoutMs: timeout });
   run.mfa.settle({
     outcome: 'CHALLENGED',
     connectionStatus: run.progress.connectionStatus,
@@ -31,9 +30,8 @@ export async function answerChallenges(run: GuideRun): Promise<boolean> {
   if (!answered) {
     run.mfa.closeRound();
     failRun(
-      MFA_TIMEOUT,
-      `No answers to MFA round ${round} arrived within ${formatDuration(timeout)}. ` +
-        'Next: start the guide again while the user is present to answer (signal mfaAnswers or update answerMfa).',
+      FAILURES.mfaTimeout,
+      `No answers to MFA round ${round} arrived within ${formatDuration(timeout)}. Next: ${FAILURES.mfaTimeout.next}`,
       { round },
     );
   }
@@ -44,8 +42,9 @@ export async function answerChallenges(run: GuideRun): Promise<boolean> {
     run.observe(member);
   } catch (err) {
     // 405/400: MX no longer waits for these answers; the next status read says what happened instead.
-    if (!isMxRefusal(err)) throw err;
-    run.progress.lastError = `MX refused the answers of round ${round}: ${(err as ActivityFailure).cause?.message}`;
+    if (!activityFailedWith(err, FAILURES.methodNotAllowed, FAILURES.badRequest)) throw err;
+    log.warn('MX refused the MFA answers', { round });
+    run.noteError(`MX refused the answers of round ${round}: ${(err as ActivityFailure).cause?.message}`);
   }
   return true;
 }
@@ -55,21 +54,4 @@ function stillTheAnsweredRound(run: GuideRun, challenges: Challenge[]): boolean 
   if (run.mfa.awaitingEffectOf === null) return false;
   const answered = new Set(run.mfa.challenges.map((c) => c.guid));
   return challenges.every((c) => answered.has(c.guid));
-}
-
-function isMxRefusal(err: unknown): boolean {
-  const types: string[] = [ACTIVITY_ERROR_TYPES.methodNotAllowed, ACTIVITY_ERROR_TYPES.badRequest];
-  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && types.includes(err.cause.type ?? '');
-}
-
-function toPending(challenge: Challenge): PendingChallenge {
-  return {
-    guid: challenge.guid,
-    label: challenge.label,
-    fieldName: challenge.fieldName,
-    type: challenge.type,
-    ...(challenge.options ? { options: challenge.options } : {}),
-    ...(challenge.imageData !== undefined ? { imageData: challenge.imageData } : {}),
-    ...(challenge.imageOptions ? { imageOptions: challenge.imageOptions } : {}),
-  };
 }

@@ -1,7 +1,8 @@
 // The overall deadline of the connection phase (polls, conflicts and MFA waits all count against it).
 import { formatDuration } from '../duration';
 import type { GuideRun } from '../guide-run';
-import { DEADLINE_EXCEEDED, failRun } from '../outcomes';
+import { FAILURES } from '../../src/failures/catalogue';
+import { failRun } from '../../src/failures/raise';
 
 /** How long the run may still wait: at most `wanted`, and never past the deadline. */
 export function waitWithinDeadline(run: GuideRun, wanted: number): number {
@@ -9,9 +10,9 @@ export function waitWithinDeadline(run: GuideRun, wanted: number): number {
   if (left <= 0) {
     const total = formatDuration(run.options.polling.deadline);
     failRun(
-      DEADLINE_EXCEEDED,
+      FAILURES.deadlineExceeded,
       `The member did not reach an end state within the deadline (${total}); last status ${run.progress.connectionStatus ?? 'unknown'}. ` +
-        'Next: start the guide again later, or with a longer "polling.deadline".',
+        `Next: ${FAILURES.deadlineExceeded.next}`,
       { connectionStatus: run.progress.connectionStatus },
     );
   }

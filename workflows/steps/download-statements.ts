@@ -11,7 +11,14 @@ export interface StoredStatement extends DownloadStatementResult {
   createdAt: string | null;
 }
 
-export async function downloadStatements(run: GuideRun, keyPrefix: string): Promise<StoredStatement[]> {
+/** The run manifest's `statements` section. */
+export interface StatementsSection {
+  count: number;
+  totalBytes: number;
+  files: Pick<StoredStatement, 'guid' | 'accountGuid' | 'key' | 'bytes' | 'sha256' | 'contentHash' | 'skipped'>[];
+}
+
+export async function downloadStatements(run: GuideRun, keyPrefix: string): Promise<StatementsSection> {
   const ref = run.memberRef();
   run.step('DOWNLOADING_STATEMENTS', 'Listing the statements MX holds for the member.');
   const statements = await mx.listStatements.executeWithOptions({ summary: 'list statements' }, [ref]);
@@ -32,7 +39,11 @@ export async function downloadStatements(run: GuideRun, keyPrefix: string): Prom
   };
   const lanes = Math.min(run.options.statements.concurrency, statements.length);
   await Promise.all(Array.from({ length: lanes }, downloadInTurn));
-  return stored;
+  return {
+    count: stored.length,
+    totalBytes: stored.reduce((sum, f) => sum + f.bytes, 0),
+    files: stored.map(({ guid, accountGuid, key, bytes, sha256, contentHash, skipped }) => ({ guid, accountGuid, key, bytes, sha256, contentHash, skipped })),
+  };
 }
 
 /** Stable across runs, so a re-run finds the same file and skips the download. */

@@ -19,8 +19,6 @@ export async function ensureMember(run: GuideRun, institution: Institution, skip
       ? { backgroundAggregationIsDisabled: o.backgroundAggregationIsDisabled }
       : {}),
   });
-  run.setMember(member.guid);
-  run.memberReused = member.reused;
-  run.memberStartedJob = !skipAggregation && member.isBeingAggregated;
+  run.setMember(member.guid, { reused: member.reused, startedJob: !skipAggregation && member.isBeingAggregated });
   run.observe(member);
 }

@@ -1,10 +1,10 @@
 // Guide steps "List account data" and "List transaction data": the activity pages through MX and writes
 // NDJSON to storage; only keys and counts come back through history.
-import type { ExportResult } from '../../activities/types';
+import type { AccountSummary } from '../../activities/types';
 import { bulk } from '../activity-proxies';
 import type { GuideRun } from '../guide-run';
-import { INVALID_INPUT } from '../input';
-import { failRun } from '../outcomes';
+import { FAILURES } from '../../src/failures/catalogue';
+import { failRun } from '../../src/failures/raise';
 
 const DEFAULT_WINDOW_DAYS = 90;
 const DAY_MS = 86_400_000;
@@ -14,14 +14,32 @@ export interface Window {
   toDate: string;
 }
 
-export async function exportAccounts(run: GuideRun, keyPrefix: string): Promise<{ window: Window; exported: ExportResult }> {
+/** The run manifest's `accounts` section. */
+export interface AccountsSection {
+  count: number;
+  transactionCount: number;
+  accountsKey: string;
+  transactionsKey: string;
+  perAccount: AccountSummary[];
+}
+
+export async function exportAccounts(run: GuideRun, keyPrefix: string): Promise<{ window: Window; accounts: AccountsSection }> {
   const window = transactionWindow(run);
   run.step('EXPORTING_ACCOUNTS', `Exporting accounts and transactions from ${window.fromDate} to ${window.toDate}.`);
   const exported = await bulk.exportAccountsAndTransactions.executeWithOptions(
     { summary: `export ${window.fromDate}..${window.toDate}` },
     [{ ...run.memberRef(), ...window, keyPrefix }],
   );
-  return { window, exported };
+  return {
+    window,
+    accounts: {
+      count: exported.accountCount,
+      transactionCount: exported.transactionCount,
+      accountsKey: exported.accountsKey,
+      transactionsKey: exported.transactionsKey,
+      perAccount: exported.accounts,
+    },
+  };
 }
 
 /** Default: the last 90 days up to today (workflow time, so replay gives the same dates). */
@@ -29,7 +47,7 @@ function transactionWindow(run: GuideRun): Window {
   const { fromDate, toDate } = run.options;
   const to = toDate ?? isoDay(Date.now());
   const from = fromDate ?? isoDay(Date.parse(to) - DEFAULT_WINDOW_DAYS * DAY_MS);
-  if (from > to) failRun(INVALID_INPUT, `Invalid workflow input:\n- fromDate: must not be after toDate (${to})`);
+  if (from > to) failRun(FAILURES.invalidInput, `Invalid workflow input:\n- fromDate: must not be after toDate (${to})`);
   return { fromDate: from, toDate: to };
 }
 

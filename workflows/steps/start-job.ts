@@ -1,7 +1,8 @@
 // Guide step "Aggregate the member" / "Fetch statements": start the job. MX answers 202 when a job of
 // the same type already runs (fine: follow it) and 409 when another type runs (wait, then try again).
-import { ActivityFailure, ApplicationFailure, sleep } from '@temporalio/workflow';
-import { ACTIVITY_ERROR_TYPES } from '../../src/mx/error-types';
+import { log, sleep } from '@temporalio/workflow';
+import { FAILURES } from '../../src/failures/catalogue';
+import { activityFailedWith } from '../../src/failures/raise';
 import { mx } from '../activity-proxies';
 import { formatDuration } from '../duration';
 import type { GuideRun } from '../guide-run';
@@ -14,25 +15,17 @@ export async function startJob(run: GuideRun, job: JobKind): Promise<void> {
     run.step('STARTING_JOB', `Starting the ${job.name}${attempt > 1 ? ` (attempt ${attempt})` : ''}.`);
     try {
       const started = await mx[job.activity].executeWithOptions({ summary: `start ${job.name}` }, [run.memberRef()]);
-      run.progress.attempts.jobStarts += 1;
-      run.ownJobStarted = true;
-      run.observe(started.member);
+      run.jobStarted(started.member);
+      log.info('Job started', { job: job.name, attempt, alreadyRunning: !started.started });
       return;
     } catch (err) {
-      if (!isJobConflict(err)) throw err;
+      if (!activityFailedWith(err, FAILURES.jobConflict)) throw err;
       const delay = waitWithinDeadline(run, wait);
-      run.progress.lastError = `MX: another job is running on the member (409) at attempt ${attempt}.`;
+      log.info('Another job runs on the member (MX 409)', { job: job.name, attempt, retryInMs: delay });
+      run.noteError(`MX: another job is running on the member (409) at attempt ${attempt}.`);
       run.waiting(`Another job is running on the member (MX 409); trying again in ${formatDuration(delay)}.`);
       await sleep(delay, { summary: `409 conflict: start ${job.name} again in ${formatDuration(delay)}` });
       wait = Math.min(wait * 2, run.options.polling.maxInterval);
     }
   }
-}
-
-function isJobConflict(err: unknown): boolean {
-  return (
-    err instanceof ActivityFailure &&
-    err.cause instanceof ApplicationFailure &&
-    err.cause.type === ACTIVITY_ERROR_TYPES.jobConflict
-  );
 }

@@ -2,7 +2,7 @@
 // query parameters are spelled, and how answers map back into the client's types. Workflows and
 // activities never see a version: they call the same MxClient methods whichever one a worker talks.
 import type { z } from 'zod';
-import type { CreateMemberBody, DateWindow, InstitutionSearch, UpdateMemberBody } from '../client';
+import type { CreateMemberBody, DateWindow, InstitutionSearch, UpdateMemberBody } from '../client-types';
 import type { Query } from '../http';
 import type { MxInstitution } from '../schemas';
 

@@ -11,7 +11,7 @@
 // Paths take identifiers (guid or partner id) where v20111101 took guids; the client keeps sending
 // guids, which both versions accept, so paths are the same.
 import { z } from 'zod';
-import type { MemberOptionsBody } from '../client';
+import type { MemberOptionsBody } from '../client-types';
 import { institutionSchema } from '../schemas';
 import type { MxVersion } from './types';
 
