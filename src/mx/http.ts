@@ -5,6 +5,7 @@ import ky, { TimeoutError, type KyInstance } from 'ky';
 import type { z } from 'zod';
 import {
   errorForStatus,
+  MxError,
   MxProtocolError,
   MxProxyAuthError,
   MxRetryableError,
@@ -30,7 +31,20 @@ export interface MxConnectionOptions {
   timeoutMs: number;
   /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY; none = MX is reached directly. */
   proxy?: ProxySettings;
+  /** Told once about every request when it ends (metrics); its own failures never reach the call. */
+  observe?: MxRequestObserver;
 }
+
+/** One finished MX request: what it was (never its query or body), how it ended, how long it took. */
+export interface MxRequestObservation extends MxRequestInfo {
+  /** The HTTP status, when a response came. */
+  status: number | undefined;
+  /** The MxError type when the call failed (MxRateLimited, MxTimeout, ...), 'Cancelled', or 'Other'. */
+  errorType: string | undefined;
+  durationMs: number;
+}
+
+export type MxRequestObserver = (observation: MxRequestObservation) => void;
 
 /** The headers that select the API version: one set for JSON calls, one for the statement PDF. */
 export interface VersionHeaders {
@@ -84,7 +98,7 @@ export function createMxHttp(options: MxConnectionOptions, versionHeaders: Versi
   // A gateway may echo request headers, so the encoded Authorization values are as secret as the keys.
   const alwaysSecret = [options.apiKey, basic, ...(proxy?.secrets ?? [])];
 
-  return {
+  const http: MxHttp = {
     async json<T>(call: JsonCall<T>) {
       const secrets = [...alwaysSecret, ...(call.secrets ?? [])];
       const response = await send(api, call, versionHeaders.json, options.timeoutMs, secrets);
@@ -117,8 +131,37 @@ export function createMxHttp(options: MxConnectionOptions, versionHeaders: Versi
       if (response.status < 200 || response.status >= 300) {
         throw httpError(call, response.status, response.headers.get('retry-after') ?? null, response.errorText, alwaysSecret);
       }
-      return { bytes: response.bytes, contentLength: response.contentLength };
+      return { bytes: response.bytes, contentLength: response.contentLength, status: response.status };
     },
+  };
+  return options.observe ? observed(http, options.observe) : http;
+}
+
+/** The same calls, each reported to `observe` when it ends: the one place MX requests are counted. */
+function observed(http: MxHttp, observe: MxRequestObserver): MxHttp {
+  const report = async <R>(call: MxRequestInfo & { signal?: AbortSignal }, run: () => Promise<R & { status: number }>): Promise<R> => {
+    const started = performance.now();
+    let status: number | undefined;
+    let errorType: string | undefined;
+    try {
+      const result = await run();
+      status = result.status;
+      return result;
+    } catch (error) {
+      status = error instanceof MxError ? error.status : undefined;
+      errorType = error instanceof MxError ? error.type : call.signal?.aborted ? 'Cancelled' : 'Other';
+      throw error;
+    } finally {
+      try {
+        observe({ ...pick(call), status, errorType, durationMs: performance.now() - started });
+      } catch {
+        // Metrics must never fail an MX call.
+      }
+    }
+  };
+  return {
+    json: (call) => report(call, () => http.json(call)),
+    download: (call, into) => report(call, async () => ({ status: 200, ...(await http.download(call, into)) })),
   };
 }
 

@@ -7,6 +7,8 @@ import { resolve } from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
 export const WORKFLOWS_PATH = resolve('workflows/index.ts');
+/** Workflow interceptors bundled with the workflows: the metrics' workflow half (src/metrics/workflow-sinks.ts). */
+export const WORKFLOW_INTERCEPTOR_MODULES = [resolve('workflows/metrics-interceptor.ts')];
 /** Where `npm run build:workflow` writes when given no path. */
 export const DEFAULT_BUNDLE_PATH = resolve('.data/workflow-bundle.js');
 
@@ -21,7 +23,7 @@ export async function workflowBundle(bundlePath: string | undefined): Promise<Wo
 }
 
 export async function buildWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  return await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  return await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietLogger });
 }
 
 const noop = () => undefined;
