@@ -39,9 +39,10 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new Error(`Metrics endpoint cannot listen on ${options.host}:${options.port} (METRICS_HOST/METRICS_PORT): ${error.code ?? error.message}`)),
-    );
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const why = error.code === 'EADDRINUSE' ? 'the port is already in use; set METRICS_PORT to another one' : (error.code ?? error.message);
+      reject(new Error(`The metrics endpoint cannot listen on ${options.host}:${options.port} (METRICS_HOST, METRICS_PORT): ${why}`));
+    });
     server.listen(options.port, options.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
