@@ -2,6 +2,7 @@
 // the test that holds every query against the worker's live /metrics endpoint.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parser } from '@prometheus-io/lezer-promql';
 import { parse } from 'yaml';
 
 export interface AlertRule {
@@ -63,8 +64,32 @@ export function dashboardQueries(): { where: string; expr: string }[] {
   return queries;
 }
 
-/** The metric names a PromQL expression reads (this project's and the SDK's prefixes). */
+/**
+ * The metric names a PromQL expression reads, from Prometheus' own PromQL grammar (the one its web UI
+ * uses); throws, naming the position, when the expression does not parse. Grafana's $__rate_interval
+ * is read as 5m.
+ */
 export function metricNamesIn(expr: string): string[] {
-  const withoutMatchers = expr.replace(/\{[^}]*\}/g, '{}').replace(/"[^"]*"/g, '""');
-  return [...new Set(withoutMatchers.match(/\b(?:mx_guides|temporal)_[A-Za-z0-9_]+\b/g) ?? [])];
+  return readPromQL(expr).metrics;
+}
+
+/** The label names an expression matches or groups on (`instance` and `job` are Prometheus' own). */
+export function labelNamesIn(expr: string): string[] {
+  return readPromQL(expr).labels.filter((name) => name !== 'instance' && name !== 'job');
+}
+
+function readPromQL(expr: string): { metrics: string[]; labels: string[] } {
+  const promql = expr.replaceAll('$__rate_interval', '5m');
+  const metrics = new Set<string>();
+  const labels = new Set<string>();
+  const errors: number[] = [];
+  parser.parse(promql).iterate({
+    enter: (node) => {
+      if (node.type.isError) errors.push(node.from);
+      if (node.name === 'Identifier' && node.node.parent?.name === 'VectorSelector') metrics.add(promql.slice(node.from, node.to));
+      if (node.name === 'LabelName') labels.add(promql.slice(node.from, node.to));
+    },
+  });
+  if (errors.length) throw new Error(`Not valid PromQL at character ${errors[0]}: ${promql}`);
+  return { metrics: [...metrics], labels: [...labels] };
 }

@@ -27,7 +27,7 @@ import { connectToTestServer, uniqueName, type TemporalTestContext } from '../he
 import { awaitingMfa, failureOf, FAST, JOB_DURATION_MS, waitForProgress } from '../workflows/guide-env';
 import { startCountingProxy, type CountingProxy } from './counting-proxy';
 import { exportedNames, parseExposition, total, type Sample } from './exposition';
-import { alertRules, dashboardQueries, metricNamesIn } from './deploy-files';
+import { alertRules, dashboardQueries, labelNamesIn, metricNamesIn } from './deploy-files';
 
 let temporal: TemporalTestContext;
 let sandbox: Sandbox;
@@ -206,7 +206,7 @@ describe('worker metrics', { timeout: 120_000 }, () => {
     expect(post.status).toBe(405);
   });
 
-  it('has alert rules and a dashboard whose every query uses metrics the worker exports', () => {
+  it('has alert rules and a dashboard whose every query parses as PromQL and uses metrics and labels the worker exports', () => {
     const rules = alertRules();
     expect(rules.length).toBeGreaterThanOrEqual(8);
     const queries = [...rules.map((r) => ({ where: `alert ${r.alert}`, expr: r.expr })), ...dashboardQueries()];
@@ -215,6 +215,10 @@ describe('worker metrics', { timeout: 120_000 }, () => {
       const names = metricNamesIn(expr);
       expect(names.length, `${where}: ${expr}`).toBeGreaterThan(0);
       for (const name of names) expect(scraped.names.has(name), `${where} uses ${name}, which the worker does not export`).toBe(true);
+      const labelled = scraped.samples.filter((s) => names.includes(s.name));
+      for (const label of labelNamesIn(expr)) {
+        expect(labelled.some((s) => label in s.labels), `${where} uses label ${label}, which ${names.join(', ')} does not carry`).toBe(true);
+      }
     }
     // Temporal's recommended worker alerts (docs.temporal.io/best-practices/worker-alerting).
     const used = new Set(rules.flatMap((r) => metricNamesIn(r.expr)));
