@@ -4,7 +4,15 @@ import type { InjectedSinks } from '@temporalio/worker';
 import type { GuideMetricsSinks } from '../../workflows/metrics-interceptor';
 import { type GuideMetrics, typeLabel } from './guide-metrics';
 
-export function workflowMetricsSinks(metrics: GuideMetrics): InjectedSinks<GuideMetricsSinks> {
+/**
+ * Without metrics the sinks still exist and do nothing: the worker's bundle always holds the
+ * interceptor, and the SDK logs an error for every call to a sink no worker registered.
+ */
+export function workflowMetricsSinks(metrics: GuideMetrics | undefined): InjectedSinks<GuideMetricsSinks> {
+  if (!metrics) {
+    const none = { fn: () => undefined };
+    return { guideMetrics: { runStarted: none, runEnded: none, mfaRoundOpened: none, mfaAnswered: none } };
+  }
   return {
     guideMetrics: {
       runStarted: { fn: (info) => metrics.runsStarted.inc({ guide: typeLabel(info.workflowType) }) },

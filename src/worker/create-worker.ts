@@ -33,8 +33,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     workflowBundle: options.workflowBundle ?? (await workflowBundle(undefined)),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     shutdownGraceTime: options.shutdownGraceTime,
-    ...(options.metrics
-      ? { interceptors: { activity: [activityMetricsInterceptor(options.metrics)] }, sinks: workflowMetricsSinks(options.metrics) }
-      : {}),
+    ...(options.metrics ? { interceptors: { activity: [activityMetricsInterceptor(options.metrics)] } } : {}),
+    sinks: workflowMetricsSinks(options.metrics),
   });
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type LogEntry, type Worker } from '@temporalio/worker';
 import { createActivities, systemClock } from '../../activities';
 import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../src/config';
 import { createGuideMetrics } from '../../src/metrics/guide-metrics';
@@ -37,14 +37,17 @@ let running: Promise<void>;
 let endpoint: MetricsServer;
 let storageDir: string;
 let taskQueue: string;
+let bundleCode: string;
+const logged: LogEntry[] = [];
 
 beforeAll(async () => {
   // The Runtime is per process (vitest runs each file in its own): install it before any connection.
   const sdk = await sdkMetricsExporter();
-  Runtime.install({ telemetryOptions: sdk.telemetryOptions });
+  Runtime.install({ telemetryOptions: sdk.telemetryOptions, logger: new DefaultLogger('WARN', (entry) => logged.push(entry)) });
   const metrics = createGuideMetrics();
   const [connected, bundle] = await Promise.all([connectToTestServer(), buildWorkflowBundle()]);
   temporal = connected;
+  bundleCode = bundle.code;
   sandbox = await startSandbox({ port: 0, jobDurationMs: JOB_DURATION_MS, challengeExpiryMs: 60_000 });
   relay = await startCountingProxy(sandbox.url);
   storageDir = mkdtempSync(join(tmpdir(), 'mx-metrics-'));
@@ -196,6 +199,28 @@ describe('worker metrics', { timeout: 120_000 }, () => {
     for (const name of ['temporal_worker_task_slots_available', 'temporal_sticky_cache_size', 'temporal_workflow_task_schedule_to_start_latency_seconds_bucket']) {
       expect(scraped.names, name).toContain(name);
     }
+  });
+
+  it('runs the same bundle on a worker without metrics, with no error about its sinks', async () => {
+    const plainQueue = uniqueName('no-metrics');
+    const mx = createMxClient({ baseUrl: sandbox.url, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, timeoutMs: 5_000 });
+    const plain = await createWorker({
+      connection: temporal.nativeConnection,
+      namespace: 'default',
+      taskQueue: plainQueue,
+      activities: createActivities({ mx, storage: createLocalStorage(storageDir), clock: systemClock }),
+      workflowBundle: { code: bundleCode },
+      shutdownGraceTime: 1_000,
+    });
+    const before = await scrape();
+    await plain.runUntil(async () => {
+      const input: GuideInput = { userId: uniqueName('plain'), institutionCode: 'mxbank', credentials: { username: 'mxuser', password: 'password' }, ...FAST };
+      const handle = await temporal.client.workflow.start('fetchAccountData', { taskQueue: plainQueue, workflowId: uniqueName('plain'), args: [input] });
+      await handle.result();
+    });
+    expect(logged.filter((entry) => /sink/i.test(entry.message))).toEqual([]);
+    // Nothing of that run reached the metrics of the worker that has them.
+    expect(total((await scrape()).samples, 'mx_guides_runs_ended_total')).toBe(total(before.samples, 'mx_guides_runs_ended_total'));
   });
 
   it('refuses other paths and methods with a clear answer', async () => {
