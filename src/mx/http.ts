@@ -5,7 +5,6 @@ import ky, { TimeoutError, type KyInstance } from 'ky';
 import type { z } from 'zod';
 import {
   errorForStatus,
-  MxError,
   MxProtocolError,
   MxProxyAuthError,
   MxRetryableError,
@@ -19,7 +18,10 @@ import { parseContentRange, rangeFrom, RangeNotHonouredError } from './content-r
 import { rawGet, RawGetError, type RawGetResponse } from './download';
 import { createDispatcher, fetchThrough } from './egress';
 import { proxyFor, ProxyRefusedError, type ProxySettings } from './proxy';
+import { observed, type MxRequestObserver, type WithStatus } from './observe';
 import { redact } from './redact';
+
+export type { MxRequestObservation, MxRequestObserver } from './observe';
 
 const USER_AGENT = 'mx-temporal-guides';
 
@@ -34,17 +36,6 @@ export interface MxConnectionOptions {
   /** Told once about every request when it ends (metrics); its own failures never reach the call. */
   observe?: MxRequestObserver;
 }
-
-/** One finished MX request: what it was (never its query or body), how it ended, how long it took. */
-export interface MxRequestObservation extends MxRequestInfo {
-  /** The HTTP status, when a response came. */
-  status: number | undefined;
-  /** The MxError type when the call failed (MxRateLimited, MxTimeout, ...), 'Cancelled', or 'Other'. */
-  errorType: string | undefined;
-  durationMs: number;
-}
-
-export type MxRequestObserver = (observation: MxRequestObservation) => void;
 
 /** The headers that select the API version: one set for JSON calls, one for the statement PDF. */
 export interface VersionHeaders {
@@ -98,7 +89,8 @@ export function createMxHttp(options: MxConnectionOptions, versionHeaders: Versi
   // A gateway may echo request headers, so the encoded Authorization values are as secret as the keys.
   const alwaysSecret = [options.apiKey, basic, ...(proxy?.secrets ?? [])];
 
-  const http: MxHttp = {
+  // download also says the status it got, for observe; callers see MxHttp's result only.
+  const http: WithStatus = {
     async json<T>(call: JsonCall<T>) {
       const secrets = [...alwaysSecret, ...(call.secrets ?? [])];
       const response = await send(api, call, versionHeaders.json, options.timeoutMs, secrets);
@@ -134,34 +126,13 @@ export function createMxHttp(options: MxConnectionOptions, versionHeaders: Versi
       return { bytes: response.bytes, contentLength: response.contentLength, status: response.status };
     },
   };
-  return options.observe ? observed(http, options.observe) : http;
-}
-
-/** The same calls, each reported to `observe` when it ends: the one place MX requests are counted. */
-function observed(http: MxHttp, observe: MxRequestObserver): MxHttp {
-  const report = async <R>(call: MxRequestInfo & { signal?: AbortSignal }, run: () => Promise<R & { status: number }>): Promise<R> => {
-    const started = performance.now();
-    let status: number | undefined;
-    let errorType: string | undefined;
-    try {
-      const result = await run();
-      status = result.status;
-      return result;
-    } catch (error) {
-      status = error instanceof MxError ? error.status : undefined;
-      errorType = error instanceof MxError ? error.type : call.signal?.aborted ? 'Cancelled' : 'Other';
-      throw error;
-    } finally {
-      try {
-        observe({ ...pick(call), status, errorType, durationMs: performance.now() - started });
-      } catch {
-        // Metrics must never fail an MX call.
-      }
-    }
-  };
+  const sent = options.observe ? observed(http, options.observe) : http;
   return {
-    json: (call) => report(call, () => http.json(call)),
-    download: (call, into) => report(call, async () => ({ status: 200, ...(await http.download(call, into)) })),
+    json: sent.json,
+    download: async (call, into) => {
+      const { bytes, contentLength } = await sent.download(call, into);
+      return { bytes, contentLength };
+    },
   };
 }
 
