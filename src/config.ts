@@ -102,6 +102,14 @@ const schema = z
     AWS_DEFAULT_REGION: z.string().regex(/^[a-z0-9-]+$/, 'must be a region name such as us-east-1').optional(),
     AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
     AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    // The worker's Prometheus endpoint (README, "Metrics"): off unless METRICS_PORT is set.
+    METRICS_PORT: z.coerce
+      .number({ error: 'must be a port number (0-65535; 0 = any free port), or unset for no metrics endpoint' })
+      .int('must be a whole port number (0-65535)')
+      .min(0, 'must be a port number 0-65535')
+      .max(65535, 'must be a port number 0-65535')
+      .optional(),
+    METRICS_HOST: z.string().regex(/^[^\s/]+$/, 'must be a host name or IP address to listen on, such as 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
   })
   .superRefine((env, ctx) => {
     // Real MX needs real keys; the sandbox has its own defaults.
@@ -186,6 +194,8 @@ export interface Config {
   /** A prebuilt workflow bundle the worker loads; unset: the worker bundles the sources at start. */
   workflowBundlePath: string | undefined;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** The worker's Prometheus endpoint; port undefined = no endpoint (and no SDK metrics exporter). */
+  metrics: { host: string; port: number | undefined };
 }
 
 export class ConfigError extends Error {
@@ -241,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerShutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     logLevel: e.LOG_LEVEL,
+    metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
   };
 }
 

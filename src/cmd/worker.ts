@@ -6,8 +6,14 @@ import { createActivities, systemClock } from '../../activities';
 import { isExportPartName } from '../../activities/export';
 import { MEMBER_ID_KEY_INFO } from '../../activities/member-id';
 import { loadConfig, mxBaseUrl } from '../config';
+import { createGuideMetrics } from '../metrics/guide-metrics';
+import { mxRequestObserver } from '../metrics/mx-observer';
+import { sdkMetricsExporter } from '../metrics/sdk-telemetry';
+import { startMetricsServer } from '../metrics/server';
+import { storedObserver } from '../metrics/storage-observer';
 import { createMxClient } from '../mx/client';
 import { createStorage, describeStorage } from '../storage/create';
+import { meteredStorage } from '../storage/metered';
 import type { Storage } from '../storage/types';
 import { connectWorkerConnection, temporalTarget } from '../temporal/connection';
 import { loadWorkerDataConverter } from '../temporal/data-converter';
@@ -19,18 +25,31 @@ import { createWorker } from '../worker/create-worker';
 async function main(): Promise<void> {
   const config = loadConfig();
   // The SDK's own log lines at the configured level, one line each (src/worker/log-line.ts); shutdown on SIGINT/SIGTERM is the runtime's default.
-  Runtime.install({ logger: new DefaultLogger(config.logLevel, (entry) => process.stderr.write(`${logLine(entry)}\n`)) });
+  // With METRICS_PORT set, the SDK's metrics too (read by the worker's /metrics endpoint, README "Metrics").
+  const sdkMetrics = config.metrics.port === undefined ? undefined : await sdkMetricsExporter();
+  Runtime.install({
+    logger: new DefaultLogger(config.logLevel, (entry) => process.stderr.write(`${logLine(entry)}\n`)),
+    ...(sdkMetrics ? { telemetryOptions: sdkMetrics.telemetryOptions } : {}),
+  });
+  const metrics = sdkMetrics ? createGuideMetrics() : undefined;
   const target = temporalTarget();
   const baseUrl = mxBaseUrl(config);
   const { clientId, apiKey, timeoutMs, apiVersion, proxy } = config.mx;
-  const mx = createMxClient({ baseUrl, clientId, apiKey, timeoutMs, apiVersion, proxy });
+  const observe = metrics ? mxRequestObserver(metrics) : undefined;
+  const mx = createMxClient({ baseUrl, clientId, apiKey, timeoutMs, apiVersion, proxy, observe });
   // Every worker holds the sealing key, so every worker derives the same member ids, across restarts and rotations.
   const secrets = loadOpener(config);
   const memberIdKeys = secrets.derivedKeys(MEMBER_ID_KEY_INFO);
-  const storage = createStorage(config);
+  const backend = createStorage(config);
+  const storage = metrics ? meteredStorage(backend, storedObserver(metrics)) : backend;
   const activities = createActivities({ mx, storage, clock: systemClock, secrets, memberIdKeys });
   const connection = await connectWorkerConnection(target);
   const stopSweeping = sweepPeriodically(storage);
+  const metricsServer =
+    metrics && config.metrics.port !== undefined
+      ? await startMetricsServer({ host: config.metrics.host, port: config.metrics.port, metrics, sdkMetricsUrl: sdkMetrics?.url })
+      : undefined;
+  if (metricsServer) console.log(`Metrics (this worker's and the Temporal SDK's) at ${metricsServer.url}`);
   try {
     const worker = await createWorker({
       connection,
@@ -40,6 +59,7 @@ async function main(): Promise<void> {
       workflowBundle: await workflowBundle(config.workflowBundlePath),
       dataConverter: await loadWorkerDataConverter(config),
       shutdownGraceTime: config.workerShutdownGraceMs,
+      metrics,
     });
     const running = worker.run();
     console.log(
@@ -49,6 +69,7 @@ async function main(): Promise<void> {
     console.log('Worker drained and stopped.');
   } finally {
     stopSweeping();
+    await metricsServer?.close();
     await connection.close();
   }
 }

@@ -18,7 +18,10 @@ import { parseContentRange, rangeFrom, RangeNotHonouredError } from './content-r
 import { rawGet, RawGetError, type RawGetResponse } from './download';
 import { createDispatcher, fetchThrough } from './egress';
 import { proxyFor, ProxyRefusedError, type ProxySettings } from './proxy';
+import { observed, type MxRequestObserver, type WithStatus } from './observe';
 import { redact } from './redact';
+
+export type { MxRequestObservation, MxRequestObserver } from './observe';
 
 const USER_AGENT = 'mx-temporal-guides';
 
@@ -30,6 +33,8 @@ export interface MxConnectionOptions {
   timeoutMs: number;
   /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY; none = MX is reached directly. */
   proxy?: ProxySettings;
+  /** Told once about every request when it ends (metrics); its own failures never reach the call. */
+  observe?: MxRequestObserver;
 }
 
 /** The headers that select the API version: one set for JSON calls, one for the statement PDF. */
@@ -84,7 +89,8 @@ export function createMxHttp(options: MxConnectionOptions, versionHeaders: Versi
   // A gateway may echo request headers, so the encoded Authorization values are as secret as the keys.
   const alwaysSecret = [options.apiKey, basic, ...(proxy?.secrets ?? [])];
 
-  return {
+  // download also says the status it got, for observe; callers see MxHttp's result only.
+  const http: WithStatus = {
     async json<T>(call: JsonCall<T>) {
       const secrets = [...alwaysSecret, ...(call.secrets ?? [])];
       const response = await send(api, call, versionHeaders.json, options.timeoutMs, secrets);
@@ -117,7 +123,15 @@ export function createMxHttp(options: MxConnectionOptions, versionHeaders: Versi
       if (response.status < 200 || response.status >= 300) {
         throw httpError(call, response.status, response.headers.get('retry-after') ?? null, response.errorText, alwaysSecret);
       }
-      return { bytes: response.bytes, contentLength: response.contentLength };
+      return { bytes: response.bytes, contentLength: response.contentLength, status: response.status };
+    },
+  };
+  const sent = options.observe ? observed(http, options.observe) : http;
+  return {
+    json: sent.json,
+    download: async (call, into) => {
+      const { bytes, contentLength } = await sent.download(call, into);
+      return { bytes, contentLength };
     },
   };
 }

@@ -10,6 +10,8 @@ import { projectRoot } from '../../scripts/temporal-cli.mjs';
 
 /** Found from the project's own location, so the worker from src/ or from dist/ finds it whatever the working directory. */
 export const WORKFLOWS_PATH = join(projectRoot, 'workflows/index.ts');
+/** Workflow interceptors bundled with the workflows: the metrics' workflow half (src/metrics/workflow-sinks.ts). */
+export const WORKFLOW_INTERCEPTOR_MODULES = [join(projectRoot, 'workflows/metrics-interceptor.ts')];
 /** Where `npm run build:workflow` writes when given no path. */
 export const DEFAULT_BUNDLE_PATH = resolve('.data/workflow-bundle.js');
 
@@ -24,7 +26,7 @@ export async function workflowBundle(bundlePath: string | undefined): Promise<Wo
 }
 
 export async function buildWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  return await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  return await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietLogger });
 }
 
 const noop = () => undefined;

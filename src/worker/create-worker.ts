@@ -2,6 +2,9 @@
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Activities } from '../../activities/types';
+import { activityMetricsInterceptor } from '../metrics/activity-interceptor';
+import type { GuideMetrics } from '../metrics/guide-metrics';
+import { workflowMetricsSinks } from '../metrics/workflow-sinks';
 import { type WorkflowBundle, workflowBundle } from './bundle';
 
 export interface CreateWorkerOptions {
@@ -14,6 +17,11 @@ export interface CreateWorkerOptions {
   dataConverter?: DataConverter;
   /** How long running activities may finish after SIGINT/SIGTERM before they are cancelled. */
   shutdownGraceTime: number;
+  /**
+   * Counts activity retries, exports and runs (src/metrics/). Runs and MFA need the workflow bundle
+   * built with workflows/metrics-interceptor.ts (src/worker/bundle.ts does so).
+   */
+  metrics?: GuideMetrics;
 }
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
@@ -25,5 +33,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     workflowBundle: options.workflowBundle ?? (await workflowBundle(undefined)),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     shutdownGraceTime: options.shutdownGraceTime,
+    ...(options.metrics ? { interceptors: { activity: [activityMetricsInterceptor(options.metrics)] } } : {}),
+    sinks: workflowMetricsSinks(options.metrics),
   });
 }
