@@ -21,6 +21,8 @@ function hookExit(): void {
   process.once('exit', killAll);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
+      // A caller that handles the signal itself stops things in order; the exit hook still catches the rest.
+      if (process.listenerCount(signal) > 0) return;
       killAll();
       process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
     });
