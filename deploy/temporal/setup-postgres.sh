@@ -13,16 +13,10 @@ export SQL_PASSWORD="${POSTGRES_PWD:-}"
 tool() { temporal-sql-tool --plugin postgres12 --ep "$HOST" -p "$PORT" -u "$POSTGRES_USER" "$@"; }
 if command -v nc >/dev/null 2>&1; then nc -z -w 30 "$HOST" "$PORT"; fi
 for db in temporal temporal_visibility; do
-  # "exists" is told from "cannot connect" by the tool's message, so a wrong address fails here.
-  if out=$(tool --db "$db" create-database 2>&1); then
-    tool --db "$db" setup-schema -v 0.0
-    echo "database $db created"
-  elif echo "$out" | grep -q 'already exists'; then
-    echo "database $db exists"
-  else
-    echo "$out" >&2
-    exit 1
-  fi
+  # Both are no-ops on a database set up before (a restart): create-database ignores "already exists",
+  # and setup-schema starts the version record at 0.0 only where there is none. Any other error stops here.
+  tool --db "$db" create-database
+  tool --db "$db" setup-schema -v 0.0
 done
 tool --db temporal update-schema -d "$SCHEMA_DIR/temporal/versioned"
 tool --db temporal_visibility update-schema -d "$SCHEMA_DIR/visibility/versioned"

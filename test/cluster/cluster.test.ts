@@ -7,19 +7,23 @@
 // statement, no partial file), each run made exactly one member, and the stored manifest is the result.
 // Run: npm run test:cluster (builds the server once; CLUSTER_RUNS=n for another number of runs).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
+import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { loadConfig, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../src/config';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
 import { loadDataConverter } from '../../src/temporal/data-converter';
+import { freePort } from '../../src/temporal/ports';
 import { buildWorkflowBundle } from '../../src/worker/bundle';
 import type { RunManifest } from '../../workflows/manifest';
-import { type Cluster, startCluster } from './helpers/cluster';
+import { type Cluster, setupPostgres, startCluster } from './helpers/cluster';
+import { postgresBinDir } from './helpers/postgres';
 import { answerMfaWhileRunning, type GuideRun, startGuideRun } from './helpers/guide-runs';
 import { type SharedStorage, startSharedStorage } from './helpers/shared-storage';
 import { startWorkerProcess, type WorkerProcess } from './helpers/worker-process';
@@ -139,6 +143,30 @@ describe(`${RUNS} guide runs on a Temporal cluster on PostgreSQL, three worker p
     await expectOneMemberPerRun(manifests);
   }, 600_000);
 });
+
+describe('deploy/temporal/setup-postgres.sh', () => {
+  it('is safe to run again on a set-up database (a compose restart): the schemas stay at the release\'s versions', async () => {
+    expect((await setupPostgres(cluster.postgres)).stdout).toContain('Temporal schemas are up to date');
+    // go.temporal.io/server@v1.32.2 schema/postgresql/v12/version.go: Version "1.19", VisibilityVersion "1.14".
+    expect(await schemaVersion('temporal')).toBe('1.19');
+    expect(await schemaVersion('temporal_visibility')).toBe('1.14');
+  });
+
+  it('fails, naming the problem, when PostgreSQL is not there', async () => {
+    const error = await setupPostgres({ host: '127.0.0.1', port: await freePort() }).then(
+      () => null,
+      (err: Error & { stdout: string; stderr: string }) => err,
+    );
+    expect(error).not.toBeNull();
+    expect(error!.stdout).not.toContain('up to date');
+    expect(`${error!.stdout}${error!.stderr}`).toMatch(/connection refused/i);
+  });
+});
+
+async function schemaVersion(database: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(join(postgresBinDir(), 'psql'), ['-h', cluster.postgres.host, '-p', String(cluster.postgres.port), '-U', 'temporal', '-d', database, '-tAc', 'SELECT curr_version FROM schema_version'], { env: { PATH: process.env.PATH ?? '' } });
+  return stdout.trim();
+}
 
 /** Every stored key is named by exactly one manifest, and every named key is stored and verifies. */
 async function expectStorageHoldsExactlyTheManifests(manifests: RunManifest[]): Promise<void> {

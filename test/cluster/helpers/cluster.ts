@@ -24,7 +24,6 @@ const run = promisify(execFile);
 
 export async function startCluster(options: { namespace?: string } = {}): Promise<Cluster> {
   const namespace = options.namespace ?? 'default';
-  const serverBin = temporalServerBinDir();
   let postgres: Postgres | undefined;
   let server: TemporalServer | undefined;
   const stop = async () => {
@@ -37,9 +36,7 @@ export async function startCluster(options: { namespace?: string } = {}): Promis
     const postgresMs = Date.now() - t;
 
     t = Date.now();
-    // The settings docker-compose.yml's temporal-schema service gives the script; the password by env only.
-    const database = { POSTGRES_SEEDS: postgres.host, DB_PORT: String(postgres.port), POSTGRES_USER, POSTGRES_PWD: 'temporal' };
-    await run('sh', [resolve('deploy/temporal/setup-postgres.sh')], { env: { PATH: `${serverBin}:${process.env.PATH}`, ...database }, timeout: 120_000 });
+    await setupPostgres(postgres);
     const schemaMs = Date.now() - t;
 
     t = Date.now();
@@ -58,4 +55,11 @@ export async function startCluster(options: { namespace?: string } = {}): Promis
     await stop();
     throw err;
   }
+}
+
+/** Runs deploy/temporal/setup-postgres.sh with the settings docker-compose.yml's temporal-schema service gives it (the password by env only). */
+export async function setupPostgres(postgres: { host: string; port: number }): Promise<{ stdout: string; stderr: string }> {
+  const database = { POSTGRES_SEEDS: postgres.host, DB_PORT: String(postgres.port), POSTGRES_USER, POSTGRES_PWD: 'temporal' };
+  const env = { PATH: `${temporalServerBinDir()}:${process.env.PATH}`, ...database };
+  return await run('sh', [resolve('deploy/temporal/setup-postgres.sh')], { env, timeout: 120_000 });
 }
