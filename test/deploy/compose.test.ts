@@ -16,6 +16,8 @@ import { requireTemporalCli } from '../../scripts/temporal-cli.mjs';
 import { CONFIG_VARIABLES, loadConfig } from '../../src/config';
 import { SEARCH_ATTRIBUTES } from '../../workflows/messages';
 import { connectToTestServer, uniqueName } from '../helpers/temporal';
+import { POSTGRES_MAJOR } from '../cluster/helpers/postgres';
+import { composeEnvironment, TEMPORAL_SERVER_VERSION } from '../cluster/helpers/temporal-server';
 
 interface Service {
   build?: string;
@@ -208,5 +210,43 @@ describe('deploy/temporal/setup-namespace.sh', () => {
     } finally {
       await temporal.close();
     }
+  });
+});
+
+describe('docker-compose.yml and the cluster test (npm run test:cluster) run the same Temporal', () => {
+  const tag = (service: string) => interpolate(services[service]!.image!).split(':').at(-1);
+
+  it('pins the server release that scripts/install-temporal-server.sh builds, in every Temporal image', () => {
+    const installScript = readFileSync('scripts/install-temporal-server.sh', 'utf8');
+    expect(/TEMPORAL_SERVER_VERSION="\$\{TEMPORAL_SERVER_VERSION:-(v[\d.]+)\}"/.exec(installScript)?.[1]).toBe(TEMPORAL_SERVER_VERSION);
+    for (const name of ['temporal', 'temporal-schema', 'temporal-setup']) expect(`v${tag(name)}`, name).toBe(TEMPORAL_SERVER_VERSION);
+    expect(readFileSync('deploy/temporal/schema/README.md', 'utf8')).toContain(`go.temporal.io/server@${TEMPORAL_SERVER_VERSION}`);
+  });
+
+  it('runs the PostgreSQL major version the cluster test runs and scripts/install-system-deps.sh installs', () => {
+    expect(tag('postgresql')).toBe(String(POSTGRES_MAJOR));
+    expect(readFileSync('scripts/install-system-deps.sh', 'utf8')).toContain(`postgresql-${POSTGRES_MAJOR}`);
+  });
+
+  it('gives setup-postgres.sh the database settings the server gets, and the server the dynamic config the test uses', () => {
+    const server = environmentOf(services.temporal!);
+    const schema = environmentOf(services['temporal-schema']!);
+    for (const name of ['POSTGRES_SEEDS', 'DB_PORT', 'POSTGRES_USER', 'POSTGRES_PWD']) expect(schema[name], name).toBe(server[name]);
+    expect(server.DB).toBe('postgres12');
+    // The cluster test starts the server with this environment (its PostgreSQL address and ports replaced).
+    expect(composeEnvironment('temporal')).toEqual(server);
+    const [source, target] = services.temporal!.volumes!.find((v) => v.includes('dynamicconfig'))!.split(':');
+    expect(source).toBe('./deploy/temporal/dynamicconfig');
+    expect(`/etc/temporal/${server.DYNAMIC_CONFIG_FILE_PATH}`).toBe(`${target}/development-sql.yaml`);
+    accessSync('deploy/temporal/dynamicconfig/development-sql.yaml', constants.R_OK);
+  });
+
+  it('ships the schemas setup-postgres.sh applies, up to the versions the server release expects', () => {
+    const versions = (dir: string) => readdirSync(dir).map((v) => v.slice(1).split('.').map(Number)).sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!).at(-1)!.join('.');
+    // go.temporal.io/server@v1.32.2 schema/postgresql/v12/version.go: Version "1.19", VisibilityVersion "1.14".
+    expect(versions('deploy/temporal/schema/postgresql/v12/temporal/versioned')).toBe('1.19');
+    expect(versions('deploy/temporal/schema/postgresql/v12/visibility/versioned')).toBe('1.14');
+    accessSync('deploy/temporal/schema/LICENSE', constants.R_OK);
+    expect(readFileSync('deploy/temporal/setup-postgres.sh', 'utf8')).not.toMatch(/--pw\b/);
   });
 });
