@@ -13,6 +13,8 @@ import { GuideRun } from './guide-run';
 import { parseInput } from './input';
 import { progressQuery, type WorkflowTypeName } from './messages';
 import { SEALED_SECRET_UNREADABLE } from './secret-values';
+import type { RunManifest } from './manifest';
+import { announceCompleted, announceFailed } from './run-events';
 
 export async function runGuide<T>(workflowType: WorkflowTypeName, input: unknown, steps: (run: GuideRun) => Promise<T>): Promise<T> {
   const options = parseInput(input);
@@ -22,6 +24,7 @@ export async function runGuide<T>(workflowType: WorkflowTypeName, input: unknown
   try {
     const result = await steps(run);
     run.step('COMPLETED', 'Done: the manifest is the result.');
+    await announceCompleted(run, result as RunManifest);
     return result;
   } catch (err) {
     if (isCancellation(err) || !(err instanceof ApplicationFailure || err instanceof ActivityFailure)) throw err;
@@ -29,6 +32,7 @@ export async function runGuide<T>(workflowType: WorkflowTypeName, input: unknown
     run.progress.lastError = failure.message;
     run.mfa.settleAll({ outcome: 'FAILED', connectionStatus: run.progress.connectionStatus, message: failure.message });
     run.step('FAILED', `${failure.type}: ${failure.message}`);
+    await announceFailed(run, failure);
     await condition(allHandlersFinished);
     throw failure;
   }

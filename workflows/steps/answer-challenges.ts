@@ -8,6 +8,7 @@ import { formatDuration } from '../duration';
 import type { GuideRun } from '../guide-run';
 import type { PendingChallenge } from '../messages';
 import { failRun, MFA_TIMEOUT } from '../outcomes';
+import { announceMfaRequired } from '../run-events';
 
 export async function answerChallenges(run: GuideRun): Promise<boolean> {
   const ref = run.memberRef();
@@ -23,6 +24,7 @@ export async function answerChallenges(run: GuideRun): Promise<boolean> {
     message: `MX asked ${challenges.length} more question(s): MFA round ${round}.`,
     challenges: run.mfa.challenges,
   });
+  await announceMfaRequired(run);
   run.step('AWAITING_MFA', `Waiting up to ${formatDuration(timeout)} for answers to ${challenges.length} MFA challenge(s), round ${round}.`);
 
   const answered = await condition(() => run.mfa.complete(), timeout, {

@@ -10,7 +10,7 @@ import { endStateFailure, endStateOf, failRun, MFA_REJECTED } from '../outcomes'
 import { answerChallenges } from './answer-challenges';
 import { waitWithinDeadline } from './deadline';
 import type { JobKind } from './job';
-import { waitForNextPoll } from './poll-wait';
+import { pollInterval, waitForNextPoll } from './poll-wait';
 import { startJob } from './start-job';
 
 /** What one status means for the loop: finished, keep the backoff going, or a fresh start (reset it). */
@@ -32,7 +32,7 @@ export async function followJob(
       if (verdict === 'fresh') interval = initialInterval;
     }
     await continueAsNewIfHistoryIsLong(run);
-    const delay = waitWithinDeadline(run, interval);
+    const delay = waitWithinDeadline(run, await pollInterval(interval));
     const poll = run.progress.attempts.polls + 1;
     run.progress.deadlines.nextPollAt = new Date(Date.now() + delay).toISOString();
     run.step('WAITING_FOR_JOB', `Waiting for ${run.ownJobStarted ? `the ${job.name}` : waitingOn}: poll ${poll}, next in ${formatDuration(delay)}.`);
