@@ -68,6 +68,15 @@ const schema = z
     WORKER_SHUTDOWN_GRACE_MS: durationMs.default(20_000),
     WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+    // MX webhooks in (npm run webhooks) and run events out (README, "Webhooks and events").
+    WEBHOOKS_HOST: z.string().min(1).default('127.0.0.1'),
+    WEBHOOKS_PORT: port.default(8091),
+    WEBHOOKS_USERNAME: z.string().min(1).optional(),
+    WEBHOOKS_PASSWORD: z.string().min(16, 'must be at least 16 characters').optional(),
+    MX_WEBHOOKS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('off'),
+    WEBHOOKS_FALLBACK_POLL_MS: durationMs.default(60_000),
+    EVENTS_URL: z.url({ protocol: /^https?$/ }).optional(),
+    EVENTS_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
   })
   .superRefine((env, ctx) => {
     // Real MX needs real keys; the sandbox has its own defaults.
@@ -121,6 +130,7 @@ export interface Config {
     transactionsPerAccount?: number;
     statementBytes?: number;
     webhookUrl?: string;
+    webhookAuth?: { username: string; password: string };
   };
   supportWeb: { host: string; port: number; token: string | undefined };
   /** previousKeys: retired keys that still decrypt old histories after a rotation. */
@@ -141,6 +151,16 @@ export interface Config {
   /** A prebuilt workflow bundle the worker loads; unset: the worker bundles the sources at start. */
   workflowBundlePath: string | undefined;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** The MX webhook receiver, and whether the worker counts on MX webhooks (polls only as the fallback). */
+  webhooks: {
+    host: string;
+    port: number;
+    credentials: { username: string; password: string } | undefined;
+    on: boolean;
+    fallbackPollMs: number;
+  };
+  /** Where runs announce MFA needed, new credentials needed, completion and failure; signed with `secret`. */
+  events: { url: string | undefined; secret: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -180,6 +200,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       transactionsPerAccount: e.SANDBOX_TRANSACTIONS_PER_ACCOUNT,
       statementBytes: e.SANDBOX_STATEMENT_BYTES,
       webhookUrl: e.SANDBOX_WEBHOOK_URL,
+      // The sandbox authenticates its webhooks as MX would, with the receiver's Basic credentials.
+      webhookAuth: e.WEBHOOKS_PASSWORD ? { username: e.WEBHOOKS_USERNAME ?? 'mx', password: e.WEBHOOKS_PASSWORD } : undefined,
     },
     supportWeb: { host: e.SUPPORT_WEB_HOST, port: e.SUPPORT_WEB_PORT, token: e.SUPPORT_WEB_TOKEN },
     codec: {
@@ -195,6 +217,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerShutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     logLevel: e.LOG_LEVEL,
+    webhooks: {
+      host: e.WEBHOOKS_HOST,
+      port: e.WEBHOOKS_PORT,
+      credentials: e.WEBHOOKS_PASSWORD ? { username: e.WEBHOOKS_USERNAME ?? 'mx', password: e.WEBHOOKS_PASSWORD } : undefined,
+      on: e.MX_WEBHOOKS === 'on',
+      fallbackPollMs: e.WEBHOOKS_FALLBACK_POLL_MS,
+    },
+    events: { url: e.EVENTS_URL, secret: e.EVENTS_SECRET },
   };
 }
 
@@ -216,6 +246,9 @@ export function describeConfig(config: Config): Record<string, unknown> {
       sealKey: config.codec.sealKey ? '[redacted]' : undefined,
       sealPreviousKeys: config.codec.sealPreviousKeys?.map(() => '[redacted]'),
     },
+    sandbox: { ...config.sandbox, webhookAuth: config.sandbox.webhookAuth && { ...config.sandbox.webhookAuth, password: '[redacted]' } },
+    webhooks: { ...config.webhooks, credentials: config.webhooks.credentials && { ...config.webhooks.credentials, password: '[redacted]' } },
+    events: { ...config.events, secret: config.events.secret ? '[redacted]' : undefined },
   };
 }
 

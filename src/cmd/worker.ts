@@ -6,6 +6,7 @@ import { createActivities, systemClock } from '../../activities';
 import { isExportPartName } from '../../activities/export';
 import { MEMBER_ID_KEY_INFO } from '../../activities/member-id';
 import { loadConfig, mxBaseUrl } from '../config';
+import { eventDeps } from '../events/settings';
 import { createMxClient } from '../mx/client';
 import { createLocalStorage } from '../storage/local';
 import type { Storage } from '../storage/types';
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   const secrets = loadOpener(config);
   const memberIdKeys = secrets.derivedKeys(MEMBER_ID_KEY_INFO);
   const storage = createLocalStorage(config.storageDir);
-  const activities = createActivities({ mx, storage, clock: systemClock, secrets, memberIdKeys });
+  const activities = createActivities({ mx, storage, clock: systemClock, secrets, memberIdKeys, events: eventDeps(config) });
   const connection = await connectWorkerConnection(target);
   const stopSweeping = sweepPeriodically(storage);
   try {

@@ -37,6 +37,11 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** Member create/update: MX sends `callbackPayload` back as X-CALLBACK-PAYLOAD on this member's webhooks. */
+export interface MemberCallOptions extends CallOptions {
+  callbackPayload?: string;
+}
+
 export interface CredentialValue {
   guid: string;
   value: string;
@@ -102,9 +107,9 @@ export interface MxClient {
   readInstitution(institutionCode: string, options?: CallOptions): Promise<MxInstitution>;
   listInstitutionCredentials(institutionCode: string, options?: CallOptions): AsyncGenerator<MxCredential>;
   /** MX answers 200 (no job started), 202 (aggregation requested) or, in v20250224, 201 (a product failed). */
-  createMember(userGuid: string, member: CreateMemberBody, options?: CallOptions): Promise<MxMember>;
+  createMember(userGuid: string, member: CreateMemberBody, options?: MemberCallOptions): Promise<MxMember>;
   readMember(userGuid: string, memberGuid: string, options?: CallOptions): Promise<MxMember>;
-  updateMember(userGuid: string, memberGuid: string, member: UpdateMemberBody, options?: CallOptions): Promise<MxMember>;
+  updateMember(userGuid: string, memberGuid: string, member: UpdateMemberBody, options?: MemberCallOptions): Promise<MxMember>;
   listMembers(userGuid: string, options?: CallOptions): AsyncGenerator<MxMember>;
   readMemberStatus(userGuid: string, memberGuid: string, options?: CallOptions): Promise<MxMemberStatus>;
   /** 202 whether or not a new job started; 409 (MxConflictError kind "job") when another job type runs. */
@@ -259,16 +264,16 @@ type MemberCalls = Pick<
 
 function memberCalls(http: MxHttp, version: MxVersion): MemberCalls {
   const memberPath = (u: string, m: string, tail = '') => path`/users/${u}/members/${m}` + tail;
-  const send = async (endpoint: string, method: 'GET' | 'POST' | 'PUT', at: string, extra: { body?: unknown; secrets?: string[]; conflict?: 'job' | 'duplicate'; signal?: AbortSignal }) =>
+  const send = async (endpoint: string, method: 'GET' | 'POST' | 'PUT', at: string, extra: { body?: unknown; secrets?: string[]; conflict?: 'job' | 'duplicate'; signal?: AbortSignal; headers?: Record<string, string> }) =>
     (await must(http.json({ endpoint, method, path: at, schema: member, ...extra }))).member;
   const values = (list: CredentialValue[] | undefined) => (list ?? []).map((c) => c.value);
 
   return {
     createMember: async (u, body, o) =>
-      send('createMember', 'POST', path`/users/${u}/members`, { body: version.createMemberBody(body), secrets: values(body.credentials), conflict: 'duplicate', signal: o?.signal }),
+      send('createMember', 'POST', path`/users/${u}/members`, { body: version.createMemberBody(body), secrets: values(body.credentials), conflict: 'duplicate', signal: o?.signal, headers: callbackHeader(o) }),
     readMember: async (u, m, o) => send('readMember', 'GET', memberPath(u, m), { signal: o?.signal }),
     updateMember: async (u, m, body, o) =>
-      send('updateMember', 'PUT', memberPath(u, m), { body: version.updateMemberBody(body), secrets: values(body.credentials), conflict: 'duplicate', signal: o?.signal }),
+      send('updateMember', 'PUT', memberPath(u, m), { body: version.updateMemberBody(body), secrets: values(body.credentials), conflict: 'duplicate', signal: o?.signal, headers: callbackHeader(o) }),
     listMembers: (u, o) => lister(http, 'members', members, () => ({ endpoint: 'listMembers', path: path`/users/${u}/members`, signal: o?.signal })),
     readMemberStatus: async (u, m, o) =>
       (await must(http.json({ endpoint: 'readMemberStatus', method: 'GET', path: memberPath(u, m, '/status'), schema: memberStatus, signal: o?.signal })))
@@ -341,4 +346,9 @@ function dataCalls(http: MxHttp, version: MxVersion): DataCalls {
         o.into,
       ),
   };
+}
+
+/** MX's header for the value it repeats on the member's webhooks. */
+function callbackHeader(options: MemberCallOptions | undefined): Record<string, string> | undefined {
+  return options?.callbackPayload ? { 'x-callback-payload': options.callbackPayload } : undefined;
 }
