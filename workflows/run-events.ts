@@ -5,7 +5,7 @@
 // with it; a child keeps retrying for a day while the run has long finished, and its failure (the
 // consumer down for good) is visible in the Web UI without ever failing or blocking the run.
 import {
-  ApplicationFailure,
+  type ApplicationFailure,
   isCancellation,
   log,
   ParentClosePolicy,
