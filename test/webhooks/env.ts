@@ -46,6 +46,8 @@ export async function startWebhookEnv(options: {
     : await startWebhookReceiver({ port: 0, credentials: CREDENTIALS, client: temporal.client, background, log: (line) => logs.push(line) });
   const sandbox = await startSandbox({
     port: 0,
+    // Guids unique to this test: the receiver finds runs by member guid on a server other tests share.
+    seed: Math.floor(Math.random() * 1e9),
     jobDurationMs: options.jobDurationMs,
     challengeExpiryMs: 60_000,
     webhookUrl: receiver?.url ?? 'http://127.0.0.1:9/webhooks/mx',
