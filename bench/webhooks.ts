@@ -30,6 +30,8 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 
 interface Sample {
   jobS: number;
+  /** Job end to the run's first message after it: the receiver's signal (webhooks), or its timer firing. */
+  wokenAfterMs: number;
   noticedAfterMs: number;
   reads: number;
 }
@@ -47,7 +49,7 @@ async function runMode(webhooks: boolean): Promise<Sample[]> {
     ? await startWebhookReceiver({ port: 0, credentials: CREDENTIALS, client, background: new BackgroundAggregationLog(join(dir, 'bg.jsonl')), log: () => undefined })
     : undefined;
   const stops: (() => Promise<void>)[] = [];
-  const runs: Promise<Sample>[] = [];
+  const queues: { sandbox: Sandbox; taskQueue: string; jobS: number }[] = [];
   for (const jobS of DURATIONS_S) {
     // A seed per sandbox: MX guids are unique, and the receiver finds runs by member guid across all of them.
     const sandbox = await startSandbox({ port: 0, seed: jobS + (webhooks ? 1000 : 0), jobDurationMs: jobS * 1000, webhookUrl: receiver?.url, webhookAuth: CREDENTIALS });
@@ -72,10 +74,11 @@ async function runMode(webhooks: boolean): Promise<Sample[]> {
       await running;
       await sandbox.close();
     });
-    for (let i = 0; i < PER_DURATION; i += 1) runs.push(oneRun(sandbox, taskQueue, jobS, i));
+    queues.push({ sandbox, taskQueue, jobS });
   }
   try {
-    return await Promise.all(runs);
+    // Every worker is up (loading the bundle costs CPU) before the first job starts.
+    return await Promise.all(queues.flatMap(({ sandbox, taskQueue, jobS }) => Array.from({ length: PER_DURATION }, (_, i) => oneRun(sandbox, taskQueue, jobS, i))));
   } finally {
     for (const stop of stops) await stop();
     await receiver?.close();
@@ -91,7 +94,8 @@ async function oneRun(sandbox: Sandbox, taskQueue: string, jobS: number, i: numb
   const manifest = (await handle.result()) as RunManifest;
   const member = (await sandboxGet(sandbox, `/users/${manifest.user.guid}/members/${manifest.member.guid}`)) as { member: { successfully_aggregated_at: string } };
   const jobEnd = Date.parse(member.member.successfully_aggregated_at);
-  return { jobS, noticedAfterMs: (await lastStatusReadAt(handle.workflowId)) - jobEnd, reads: manifest.attempts.polls };
+  const { wokenAt, readAt } = await lastStatusRead(handle.workflowId);
+  return { jobS, wokenAfterMs: wokenAt - jobEnd, noticedAfterMs: readAt - jobEnd, reads: manifest.attempts.polls };
 }
 
 async function sandboxGet(sandbox: Sandbox, path: string): Promise<unknown> {
@@ -105,14 +109,20 @@ async function sandboxGet(sandbox: Sandbox, path: string): Promise<unknown> {
   return await response.json();
 }
 
-/** When the last readMemberStatus (the one that saw the job done) completed, by the server's clock. */
-async function lastStatusReadAt(workflowId: string): Promise<number> {
+/**
+ * By the server's clock: when the last readMemberStatus (the one that saw the job done) completed, and
+ * when what led to it arrived (the signal or the timer just before it was scheduled).
+ */
+async function lastStatusRead(workflowId: string): Promise<{ wokenAt: number; readAt: number }> {
   const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-  const reads = new Set(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'readMemberStatus').map((e) => Number(e.eventId)));
-  const done = events.filter((e) => reads.has(Number(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? -1)));
-  const last = done.at(-1);
-  if (!last?.eventTime) throw new Error(`${workflowId}: no status read completed`);
-  return Number(last.eventTime.seconds) * 1000 + Math.floor((last.eventTime.nanos ?? 0) / 1e6);
+  const at = (e: (typeof events)[number] | undefined) => Number(e?.eventTime?.seconds ?? NaN) * 1000 + Math.floor((e?.eventTime?.nanos ?? 0) / 1e6);
+  const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'readMemberStatus');
+  const last = scheduled.at(-1);
+  const done = events.find((e) => Number(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? -1) === Number(last?.eventId));
+  if (!last || !done) throw new Error(`${workflowId}: no status read completed`);
+  const before = events.filter((e) => Number(e.eventId) < Number(last.eventId));
+  const cause = before.findLast((e) => e.workflowExecutionSignaledEventAttributes || e.timerFiredEventAttributes);
+  return { wokenAt: at(cause), readAt: at(done) };
 }
 
 const median = (values: number[]) => {
@@ -124,13 +134,14 @@ const ms = (value: number) => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s
 
 function report(label: string, samples: Sample[]): string[] {
   const lags = samples.map((s) => s.noticedAfterMs);
+  const woken = samples.map((s) => s.wokenAfterMs);
   const reads = samples.map((s) => s.reads);
   const perJob = DURATIONS_S.map((jobS) => {
     const of = samples.filter((s) => s.jobS === jobS);
     return `${jobS}s: ${ms(median(of.map((s) => s.noticedAfterMs)))}/${median(of.map((s) => s.reads))}`;
   });
   return [
-    `${label.padEnd(16)} ${String(samples.length).padStart(4)}  ${ms(median(lags)).padStart(9)}  ${ms(Math.max(...lags)).padStart(9)}  ${String(median(reads)).padStart(10)}  ${String(Math.max(...reads)).padStart(9)}   ${perJob.join('  ')}`,
+    `${label.padEnd(16)} ${String(samples.length).padStart(4)}  ${ms(median(woken)).padStart(11)}  ${ms(median(lags)).padStart(9)}  ${ms(Math.max(...lags)).padStart(9)}  ${String(median(reads)).padStart(10)}  ${String(Math.max(...reads)).padStart(9)}   ${perJob.join('  ')}`,
   ];
 }
 
@@ -138,7 +149,7 @@ try {
   console.log(`Jobs per mode: ${PER_DURATION} each of ${DURATIONS_S.join(', ')} s, all at once; webhooks mode polls every ${FALLBACK_MS / 1000} s as the fallback.`);
   const polling = await runMode(false);
   const webhooks = await runMode(true);
-  console.log(`${'mode'.padEnd(16)} jobs  lag median   lag max  reads med  reads max   per job length: median lag / median reads`);
+  console.log(`${'mode'.padEnd(16)} jobs  woken median  lag median   lag max  reads med  reads max   per job length: median lag / median reads`);
   for (const line of [...report('polling only', polling), ...report('webhooks', webhooks)]) console.log(line);
 } finally {
   await native.close();
