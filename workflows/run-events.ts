@@ -55,7 +55,8 @@ async function announce(run: GuideRun, type: RunEventType, details: Partial<RunE
   };
   try {
     await startChild(deliverRunEvent, {
-      workflowId: `run-event/${id}`,
+      // The run id alone is unique, and unlike the workflow id it is the same when a history is replayed elsewhere.
+      workflowId: `run-event/${info.runId}/${sent}`,
       args: [event],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       staticSummary: `deliver ${type} of ${info.workflowId}`,

@@ -7,6 +7,7 @@ import { signatureHeader, SIGNATURE_HEADER } from '../../src/events/signature';
 import { EventSignatureError, verifyEvent } from '../../src/events/verify';
 import type { RunManifest } from '../../workflows/manifest';
 import { answerMfaUpdate } from '../../workflows/messages';
+import { recordHistory } from '../workflows/guide-env';
 import { CREDENTIALS, EVENTS_SECRET, startWebhookEnv, type WebhookEnv } from './env';
 import { startOutboundReceiver, type OutboundReceiver } from './outbound';
 
@@ -65,6 +66,26 @@ describe('an MFA run with MX webhooks on and events out', () => {
     expect(env.logs.some((line) => line.includes('CONNECTION_STATUS CHALLENGED') && line.includes(handle.workflowId))).toBe(true);
     expect(env.logs.some((line) => line.startsWith('webhook AGGREGATION') && line.includes(handle.workflowId))).toBe(true);
     expect(env.logs.join('\n')).not.toContain(CREDENTIALS.password);
+    // The replay test keeps this path (patch marker, member events, cancelled timers, event children) deterministic.
+    await recordHistory(handle, 'fetchAccountData-mfa-webhooks-events');
+  });
+
+  it('never blocks or fails a run when the consumer is down, and delivers once it is back', async () => {
+    const before = outbound.deliveries.length;
+    outbound.answer = 503;
+    const handle = await env.start({ password: 'DENIED' });
+    const failed = await handle.result().then(
+      () => undefined,
+      (err: Error) => err,
+    );
+    expect((failed?.cause as Error | undefined)?.message).toMatch(/DENIED/);
+    expect(outbound.deliveries.length).toBe(before);
+    outbound.answer = 204;
+    // The delivery's activity retries with back-off (1 s, 2 s, ...) after the run has ended.
+    const delivery = await outbound.nth(before + 1, 20_000);
+    const event = verifyEvent(delivery.body, delivery.headers[SIGNATURE_HEADER], EVENTS_SECRET);
+    expect(event).toMatchObject({ type: 'run.credentials_required', run: { workflowId: handle.workflowId }, failure: { outcome: 'NEEDS_NEW_CREDENTIALS' } });
+    expect(event.failure?.nextAction).toMatch(/credentials/);
   });
 
   it('records a background aggregation of a member a run worked on, before answering 204', async () => {
