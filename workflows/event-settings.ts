@@ -11,10 +11,11 @@ const settingsActivity = proxyActivities<EventActivities>({
   retry: { initialInterval: '1s', maximumInterval: '10s' },
 });
 
-const NONE: EventSettings = { webhooks: false, fallbackIntervalMs: 0, eventsOut: false };
+/** What runs recorded before events existed get, without asking: nothing changes for them. */
+export const BEFORE_EVENTS: EventSettings = Object.freeze({ webhooks: false, fallbackIntervalMs: 0, eventsOut: false });
 let settings: Promise<EventSettings> | undefined;
 
 export function eventSettings(): Promise<EventSettings> {
-  settings ??= patched(EVENTS_PATCH) ? settingsActivity.readEventSettings() : Promise.resolve(NONE);
+  settings ??= patched(EVENTS_PATCH) ? settingsActivity.readEventSettings() : Promise.resolve(BEFORE_EVENTS);
   return settings;
 }

@@ -1,9 +1,10 @@
 // The pause between two reads of the member's status. Every poll waits here, so what may cut a pause
-// short (an event about the member) is decided in this one place. With MX webhooks on (the worker's
-// WEBHOOKS_FALLBACK_POLL_MS), a member event (workflows/member-events.ts) ends the pause at once and the
-// pauses stretch to the fallback interval: polling stays, as MX advises, but only as the safety net.
+// short (an event about the member) is decided in this one place. A member event
+// (workflows/member-events.ts) ends the pause at once; with MX webhooks on (the worker's MX_WEBHOOKS and
+// WEBHOOKS_FALLBACK_POLL_MS) the pauses also stretch to the fallback interval: polling stays, as MX
+// advises, but only as the safety net.
 import { condition, setHandler, sleep } from '@temporalio/workflow';
-import { eventSettings } from '../event-settings';
+import { BEFORE_EVENTS, eventSettings } from '../event-settings';
 import { type MemberEvent, memberEventKey, memberEventSignal } from '../member-events';
 
 /** Keys of events already taken: a retried webhook wakes the run once. Bounded; old keys fall out. */
@@ -25,12 +26,15 @@ function listen(): void {
   });
 }
 
-/** How long the next pause may be: the backoff's interval, or with webhooks on the longer fallback. */
+/**
+ * How long the next pause may be: the backoff's interval, or with webhooks on the longer fallback. A
+ * member event ends a pause either way (MX_WEBHOOKS=off only means: do not count on them).
+ */
 export async function pollInterval(backoffMs: number): Promise<number> {
   const settings = await eventSettings();
-  if (!settings.webhooks) return backoffMs;
+  if (settings === BEFORE_EVENTS) return backoffMs;
   listen();
-  return Math.max(backoffMs, settings.fallbackIntervalMs);
+  return settings.webhooks ? Math.max(backoffMs, settings.fallbackIntervalMs) : backoffMs;
 }
 
 export async function waitForNextPoll(delayMs: number, summary: string): Promise<void> {
