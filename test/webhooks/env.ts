@@ -15,6 +15,7 @@ import { BackgroundAggregationLog } from '../../src/webhooks/background';
 import { startWebhookReceiver, type WebhookReceiver } from '../../src/webhooks/server';
 import { createWorker } from '../../src/worker/create-worker';
 import type { GuideInput } from '../../workflows/input';
+import type { WorkflowTypeName } from '../../workflows/messages';
 import { connectToTestServer, uniqueName, workflowBundlePath, type TemporalTestContext } from '../helpers/temporal';
 
 export const CREDENTIALS = { username: 'mx-webhooks', password: 'a-long-test-password-1234' };
@@ -26,7 +27,7 @@ export interface WebhookEnv {
   sandbox: Sandbox;
   background: BackgroundAggregationLog;
   logs: string[];
-  start(input: Partial<GuideInput> & { password?: string }): Promise<WorkflowHandle>;
+  start(input: Partial<GuideInput> & { password?: string }, type?: WorkflowTypeName): Promise<WorkflowHandle>;
   close(): Promise<void>;
 }
 
@@ -76,7 +77,7 @@ export async function startWebhookEnv(options: {
     sandbox,
     background,
     logs,
-    async start({ password, ...input }) {
+    async start({ password, ...input }, type = 'fetchAccountData') {
       const userId = input.userId ?? uniqueName('user');
       const body: GuideInput = {
         userId,
@@ -86,7 +87,7 @@ export async function startWebhookEnv(options: {
         mfa: { timeout: '60s' },
         ...input,
       };
-      return await temporal.client.workflow.start('fetchAccountData', { taskQueue, workflowId: uniqueName(`webhooks-${userId}`), args: [body] });
+      return await temporal.client.workflow.start(type, { taskQueue, workflowId: uniqueName(`webhooks-${userId}`), args: [body] });
     },
     async close() {
       worker.shutdown();

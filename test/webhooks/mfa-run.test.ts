@@ -88,6 +88,14 @@ describe('an MFA run with MX webhooks on and events out', () => {
     expect(event.failure?.nextAction).toMatch(/credentials/);
   });
 
+  it('wakes a statements run on the STATEMENT webhook too', async () => {
+    const began = Date.now();
+    const manifest = (await (await env.start({}, 'fetchStatements')).result()) as RunManifest;
+    expect(manifest.statements?.count).toBeGreaterThan(0);
+    expect(Date.now() - began).toBeLessThan(FALLBACK_MS);
+    expect(env.logs.some((line) => line.startsWith('webhook STATEMENT') && line.includes(manifest.workflowId))).toBe(true);
+  });
+
   it('records a background aggregation of a member a run worked on, before answering 204', async () => {
     const handle = await env.start({});
     const manifest = (await handle.result()) as RunManifest;
