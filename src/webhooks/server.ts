@@ -12,6 +12,9 @@ import { relayMemberEvent } from './relay';
 
 export const WEBHOOK_PATH = '/webhooks/mx';
 
+/** MX wants an answer at once: a Temporal that does not take the event within this gets a 503 (MX retries). */
+const RELAY_DEADLINE_MS = 5_000;
+
 export interface WebhookReceiverOptions {
   host?: string;
   /** 0 = an ephemeral port (tests). */
@@ -63,7 +66,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
     const what = `${event.type}${event.connectionStatus ? ` ${event.connectionStatus}` : ''}${event.isBackground ? ' (background)' : ''} for member ${event.memberGuid}`;
     let result;
     try {
-      result = await relayMemberEvent(options.client, event, callbackPayload);
+      result = await options.client.withDeadline(Date.now() + RELAY_DEADLINE_MS, () => relayMemberEvent(options.client, event, callbackPayload));
     } catch (err) {
       log(`webhook ${what}: Temporal did not take it (${(err as Error).message}); answered 503, MX retries.`);
       return reply.code(503).type('application/json').send({ error: 'Temporal is unreachable; retry later.' });

@@ -1,5 +1,6 @@
 // Bad requests to the webhook receiver get a clear 4xx, are logged without secrets, and never crash it:
 // a good webhook right after them is still taken.
+import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,5 +71,20 @@ describe('the webhook receiver', () => {
     const signals = history.events?.filter((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'memberEvent') ?? [];
     expect(signals).toHaveLength(1);
     await handle.terminate('test over');
+  });
+
+  it('answers 503 when Temporal cannot take the event, so MX delivers it again later', async () => {
+    const unreachable = new Client({ connection: Connection.lazy({ address: '127.0.0.1:9', connectTimeout: 500 }) });
+    const lines: string[] = [];
+    const down = await startWebhookReceiver({ port: 0, credentials: CREDENTIALS, client: unreachable, background: new BackgroundAggregationLog(join(dir, 'down.jsonl')), log: (line) => lines.push(line) });
+    try {
+      const sent = Date.now();
+      const response = await fetch(down.url, { method: 'POST', headers: { authorization: GOOD_AUTH }, body: status('MBR-1') });
+      expect(response.status).toBe(503);
+      expect(Date.now() - sent).toBeLessThan(8_000);
+      expect(lines.join('\n')).toMatch(/Temporal did not take it/);
+    } finally {
+      await down.close();
+    }
   });
 });
