@@ -1,6 +1,7 @@
 // The worker registers what this returns. Each activity does one side effect and is safe to run twice.
 import { keptAlive } from './context';
 import type { ActivityDeps } from './deps';
+import { type EventActivities, type EventDeps, eventActivities } from './events';
 import { exportActivities } from './export';
 import { withFailures } from './failures';
 import { institutionActivities } from './institutions';
@@ -14,8 +15,9 @@ import { userActivities } from './users';
 export type { ActivityDeps, Clock } from './deps';
 export { systemClock } from './deps';
 
-export function createActivities(deps: ActivityDeps): Activities {
-  return withFailures<Activities>(keptAlive({
+/** `events`: the worker's webhook and outbound-event settings (activities/events.ts); none = both off. */
+export function createActivities(deps: ActivityDeps & { events?: EventDeps }): Activities & EventActivities {
+  return withFailures<Activities & EventActivities>(keptAlive({
     ...userActivities(deps),
     ...institutionActivities(deps),
     ...memberActivities(deps),
@@ -23,5 +25,6 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...exportActivities(deps),
     ...statementActivities(deps),
     ...manifestActivities(deps),
+    ...eventActivities(deps.events),
   }));
 }

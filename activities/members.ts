@@ -11,7 +11,7 @@ import { MxConflictError } from '../src/mx/errors';
 import type { CredentialValue, MemberOptionsBody, MxClient } from '../src/mx/client';
 import type { MxMember } from '../src/mx/schemas';
 import type { ActivityDeps } from './deps';
-import { cancellation } from './context';
+import { activityContext, cancellation } from './context';
 import { invalidInput } from './failures';
 import { openSecrets } from './secrets';
 import { toMemberState } from './mappers';
@@ -24,6 +24,8 @@ export function memberActivities({ mx, secrets, memberIdKeys = ephemeralMemberId
       if (!input?.userGuid || !input.institutionCode) throw invalidInput('ensureMember: userGuid and institutionCode are required');
       const credentials = matchCredentials(input.credentialFields ?? [], openSecrets(secrets, input.credentials ?? {}));
       const signal = cancellation();
+      // The run's workflow id: MX repeats it on this member's webhooks, so the receiver wakes this run.
+      const callbackPayload = activityContext()?.info.workflowExecution?.workflowId;
       // Current key first: a member found under a previous key is given the current id.
       const ids = input.id ? [input.id] : memberIdKeys.map((key) => derivedMemberId(key, { ...input, credentials }));
       const options: MemberOptionsBody = {
@@ -33,14 +35,14 @@ export function memberActivities({ mx, secrets, memberIdKeys = ephemeralMemberId
         background_aggregation_is_disabled: input.backgroundAggregationIsDisabled,
       };
       const reuse = async (member: MxMember, update: MemberOptionsBody & { credentials?: CredentialValue[] }): Promise<EnsureMemberResult> => ({
-        ...toMemberState(await mx.updateMember(input.userGuid, member.guid, update, { signal })),
+        ...toMemberState(await mx.updateMember(input.userGuid, member.guid, update, { signal, callbackPayload })),
         reused: true,
       });
       // A member the caller names is theirs to update, new credentials included.
       const named = input.id ? await findMember(mx, input, ids, signal) : undefined;
       if (named) return await reuse(named, { credentials, ...options });
       try {
-        const member = await mx.createMember(input.userGuid, { institution_code: input.institutionCode, credentials, ...options }, { signal });
+        const member = await mx.createMember(input.userGuid, { institution_code: input.institutionCode, credentials, ...options }, { signal, callbackPayload });
         return { ...toMemberState(member), reused: false };
       } catch (error) {
         if (!(error instanceof MxConflictError)) throw error;

@@ -110,6 +110,15 @@ const schema = z
       .max(65535, 'must be a port number 0-65535')
       .optional(),
     METRICS_HOST: z.string().regex(/^[^\s/]+$/, 'must be a host name or IP address to listen on, such as 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
+    // MX webhooks in (npm run webhooks) and run events out (README, "Webhooks and events").
+    WEBHOOKS_HOST: z.string().min(1).default('127.0.0.1'),
+    WEBHOOKS_PORT: port.default(8091),
+    WEBHOOKS_USERNAME: z.string().min(1).optional(),
+    WEBHOOKS_PASSWORD: z.string().min(16, 'must be at least 16 characters').optional(),
+    MX_WEBHOOKS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('off'),
+    WEBHOOKS_FALLBACK_POLL_MS: durationMs.default(60_000),
+    EVENTS_URL: z.url({ protocol: /^https?$/ }).optional(),
+    EVENTS_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
   })
   .superRefine((env, ctx) => {
     // Real MX needs real keys; the sandbox has its own defaults.
@@ -174,6 +183,7 @@ export interface Config {
     transactionsPerAccount?: number;
     statementBytes?: number;
     webhookUrl?: string;
+    webhookAuth?: { username: string; password: string };
   };
   supportWeb: { host: string; port: number; token: string | undefined };
   /** previousKeys: retired keys that still decrypt old histories after a rotation. */
@@ -196,6 +206,16 @@ export interface Config {
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** The worker's Prometheus endpoint; port undefined = no endpoint (and no SDK metrics exporter). */
   metrics: { host: string; port: number | undefined };
+  /** The MX webhook receiver, and whether the worker counts on MX webhooks (polls only as the fallback). */
+  webhooks: {
+    host: string;
+    port: number;
+    credentials: { username: string; password: string } | undefined;
+    on: boolean;
+    fallbackPollMs: number;
+  };
+  /** Where runs announce MFA needed, new credentials needed, completion and failure; signed with `secret`. */
+  events: { url: string | undefined; secret: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -236,6 +256,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       transactionsPerAccount: e.SANDBOX_TRANSACTIONS_PER_ACCOUNT,
       statementBytes: e.SANDBOX_STATEMENT_BYTES,
       webhookUrl: e.SANDBOX_WEBHOOK_URL,
+      // The sandbox authenticates its webhooks as MX would, with the receiver's Basic credentials.
+      webhookAuth: e.WEBHOOKS_PASSWORD ? { username: e.WEBHOOKS_USERNAME ?? 'mx', password: e.WEBHOOKS_PASSWORD } : undefined,
     },
     supportWeb: { host: e.SUPPORT_WEB_HOST, port: e.SUPPORT_WEB_PORT, token: e.SUPPORT_WEB_TOKEN },
     codec: {
@@ -252,6 +274,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     logLevel: e.LOG_LEVEL,
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
+    webhooks: {
+      host: e.WEBHOOKS_HOST,
+      port: e.WEBHOOKS_PORT,
+      credentials: e.WEBHOOKS_PASSWORD ? { username: e.WEBHOOKS_USERNAME ?? 'mx', password: e.WEBHOOKS_PASSWORD } : undefined,
+      on: e.MX_WEBHOOKS === 'on',
+      fallbackPollMs: e.WEBHOOKS_FALLBACK_POLL_MS,
+    },
+    events: { url: e.EVENTS_URL, secret: e.EVENTS_SECRET },
   };
 }
 
@@ -281,6 +311,9 @@ export function describeConfig(config: Config): Record<string, unknown> {
       sealKey: config.codec.sealKey ? '[redacted]' : undefined,
       sealPreviousKeys: config.codec.sealPreviousKeys?.map(() => '[redacted]'),
     },
+    sandbox: { ...config.sandbox, webhookAuth: config.sandbox.webhookAuth && { ...config.sandbox.webhookAuth, password: '[redacted]' } },
+    webhooks: { ...config.webhooks, credentials: config.webhooks.credentials && { ...config.webhooks.credentials, password: '[redacted]' } },
+    events: { ...config.events, secret: config.events.secret ? '[redacted]' : undefined },
   };
 }
 

@@ -14,6 +14,8 @@ import { activityFailureType } from '../src/failures/raise';
 import { GuideRun } from './guide-run';
 import { parseInput } from './input';
 import { progressQuery, type WorkflowTypeName } from './messages';
+import type { RunManifest } from './manifest';
+import { announceCompleted, announceFailed } from './run-events';
 
 export async function runGuide<T>(workflowType: WorkflowTypeName, input: unknown, steps: (run: GuideRun) => Promise<T>): Promise<T> {
   const options = parseInput(input);
@@ -24,6 +26,7 @@ export async function runGuide<T>(workflowType: WorkflowTypeName, input: unknown
     const result = await steps(run);
     run.step('COMPLETED', 'Done: the manifest is the result.');
     log.info('Guide run completed', { counters: { ...run.counters } });
+    await announceCompleted(run, result as RunManifest);
     return result;
   } catch (err) {
     if (isCancellation(err) || !(err instanceof ApplicationFailure || err instanceof ActivityFailure)) throw err;
@@ -33,6 +36,7 @@ export async function runGuide<T>(workflowType: WorkflowTypeName, input: unknown
     run.noteError(failure.message);
     run.mfa.settleAll({ outcome: 'FAILED', connectionStatus: run.progress.connectionStatus, message: failure.message });
     run.step('FAILED', `${failure.type}: ${failure.message}`);
+    await announceFailed(run, failure);
     await condition(allHandlersFinished);
     throw failure;
   }

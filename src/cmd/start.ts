@@ -10,6 +10,7 @@ import { assertPortsFree, portsToBind } from '../start/ports';
 import { ensureSearchAttributes } from '../start/search-attributes';
 import { System } from '../start/system';
 import { waitForPort, waitForWorker } from '../start/wait';
+import { webhookEnv } from '../start/webhooks';
 import { startCodecServer } from '../temporal/codec-server';
 import { connectClient, temporalAddressConfigured, temporalTarget } from '../temporal/connection';
 import { loadCodecServerCodec } from '../temporal/data-converter';
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const remote = temporalAddressConfigured();
   const sandbox = !config.mx.baseUrl;
-  await assertPortsFree(portsToBind(config, { devServer: !remote, sandbox }));
+  await assertPortsFree(portsToBind(config, { devServer: !remote, sandbox, webhooks: sandbox || Boolean(config.webhooks.credentials) }));
   installSignalHandlers();
 
   const uiPort = config.temporal.uiPort;
@@ -45,9 +46,15 @@ async function main(): Promise<void> {
   system.add({ name: 'codec server', phase: 1, stop: () => codecServer.close(), kill: () => undefined });
 
   const temporal = remote ? await connectToConfiguredServer() : await startLocalServer(config, codecServer.url);
+  const webhooks = webhookEnv(config, process.env, sandbox);
   const childEnv: NodeJS.ProcessEnv = remote
-    ? process.env
-    : { ...process.env, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace };
+    ? { ...process.env, ...webhooks }
+    : { ...process.env, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, ...webhooks };
+
+  if (webhooks) {
+    const child = launch({ name: 'webhooks', title: 'webhook receiver' }, 'src/cmd/webhooks.ts', childEnv, 1, 5_000);
+    await waitForPort(child, config.webhooks.host, config.webhooks.port, 60_000);
+  }
 
   if (sandbox) {
     const child = launch({ name: 'sandbox', title: 'MX sandbox' }, 'sandbox', childEnv, 1, 5_000);

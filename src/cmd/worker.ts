@@ -6,6 +6,7 @@ import { createActivities, systemClock } from '../../activities';
 import { isExportPartName } from '../../activities/export';
 import { MEMBER_ID_KEY_INFO } from '../../activities/member-id';
 import { loadConfig, mxBaseUrl } from '../config';
+import { eventDeps } from '../events/settings';
 import { createGuideMetrics } from '../metrics/guide-metrics';
 import { mxRequestObserver } from '../metrics/mx-observer';
 import { sdkMetricsExporter } from '../metrics/sdk-telemetry';
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   const memberIdKeys = secrets.derivedKeys(MEMBER_ID_KEY_INFO);
   const backend = createStorage(config);
   const storage = metrics ? meteredStorage(backend, storedObserver(metrics)) : backend;
-  const activities = createActivities({ mx, storage, clock: systemClock, secrets, memberIdKeys });
+  const activities = createActivities({ mx, storage, clock: systemClock, secrets, memberIdKeys, events: eventDeps(config) });
   const connection = await connectWorkerConnection(target);
   const stopSweeping = sweepPeriodically(storage);
   const metricsServer =

@@ -25,6 +25,11 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** Member create/update: MX sends `callbackPayload` back as X-CALLBACK-PAYLOAD on this member's webhooks. */
+export interface MemberCallOptions extends CallOptions {
+  callbackPayload?: string;
+}
+
 export interface CredentialValue {
   guid: string;
   value: string;
@@ -90,9 +95,9 @@ export interface MxClient {
   readInstitution(institutionCode: string, options?: CallOptions): Promise<MxInstitution>;
   listInstitutionCredentials(institutionCode: string, options?: CallOptions): AsyncGenerator<MxCredential>;
   /** MX answers 200 (no job started), 202 (aggregation requested) or, in v20250224, 201 (a product failed). */
-  createMember(userGuid: string, member: CreateMemberBody, options?: CallOptions): Promise<MxMember>;
+  createMember(userGuid: string, member: CreateMemberBody, options?: MemberCallOptions): Promise<MxMember>;
   readMember(userGuid: string, memberGuid: string, options?: CallOptions): Promise<MxMember>;
-  updateMember(userGuid: string, memberGuid: string, member: UpdateMemberBody, options?: CallOptions): Promise<MxMember>;
+  updateMember(userGuid: string, memberGuid: string, member: UpdateMemberBody, options?: MemberCallOptions): Promise<MxMember>;
   listMembers(userGuid: string, options?: CallOptions): AsyncGenerator<MxMember>;
   readMemberStatus(userGuid: string, memberGuid: string, options?: CallOptions): Promise<MxMemberStatus>;
   /** 202 whether or not a new job started; 409 (MxConflictError kind "job") when another job type runs. */

@@ -3,7 +3,7 @@
 // bodies and query parameters for the version chosen. Every call takes an optional AbortSignal; lists
 // are async iterators over every page. The shapes are in client-types.ts.
 import { z } from 'zod';
-import type { CallOptions, CredentialValue, DateWindow, MxClient, MxClientOptions, PageOptions } from './client-types';
+import type { CallOptions, CredentialValue, DateWindow, MemberCallOptions, MxClient, MxClientOptions, PageOptions } from './client-types';
 import { createMxHttp, type MxHttp, type Query } from './http';
 import { MAX_INSTITUTIONS_PER_PAGE, MAX_PER_PAGE, paginate, type Page } from './pagination';
 import { DEFAULT_MX_API_VERSION, MX_API_VERSIONS, mxVersion, type MxVersion } from './versions';
@@ -152,6 +152,7 @@ interface MemberRequest {
   /** What a 409 means for this call. */
   conflict?: 'job' | 'duplicate';
   signal?: AbortSignal;
+  headers?: Record<string, string>;
 }
 
 function memberCalls(http: MxHttp, version: MxVersion): MemberCalls {
@@ -169,6 +170,7 @@ function memberCalls(http: MxHttp, version: MxVersion): MemberCalls {
         secrets: secretValues(body.credentials),
         conflict: 'duplicate',
         signal: options?.signal,
+        headers: callbackHeader(options),
       });
     },
     async readMember(userGuid, memberGuid, options) {
@@ -183,6 +185,7 @@ function memberCalls(http: MxHttp, version: MxVersion): MemberCalls {
         secrets: secretValues(body.credentials),
         conflict: 'duplicate',
         signal: options?.signal,
+        headers: callbackHeader(options),
       });
     },
     listMembers(userGuid, options) {
@@ -280,4 +283,9 @@ function dataCalls(http: MxHttp, version: MxVersion): DataCalls {
       return await http.download(request, options.into);
     },
   };
+}
+
+/** MX's header for the value it repeats on the member's webhooks. */
+function callbackHeader(options: MemberCallOptions | undefined): Record<string, string> | undefined {
+  return options?.callbackPayload ? { 'x-callback-payload': options.callbackPayload } : undefined;
 }

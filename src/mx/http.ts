@@ -56,6 +56,8 @@ export interface JsonCall<T> extends MxRequestInfo {
   /** Values the request carries that must never come back out in an error (credentials, answers). */
   secrets?: readonly string[];
   signal?: AbortSignal;
+  /** Extra request headers of this call (X-CALLBACK-PAYLOAD on member create/update). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface MxHttp {
@@ -147,7 +149,7 @@ function chooseProxy(options: MxConnectionOptions) {
 
 async function send(
   api: KyInstance,
-  call: MxRequestInfo & { query?: Query; body?: unknown; signal?: AbortSignal },
+  call: MxRequestInfo & { query?: Query; body?: unknown; signal?: AbortSignal; headers?: Readonly<Record<string, string>> },
   versionHeaders: Readonly<Record<string, string>>,
   timeoutMs: number,
   secrets: readonly string[],
@@ -160,7 +162,7 @@ async function send(
       method: call.method,
       searchParams,
       json: call.body,
-      headers: versionHeaders,
+      headers: { ...versionHeaders, ...call.headers },
       signal: call.signal,
     });
   } catch (error) {

@@ -16,7 +16,7 @@ import { registerStatementRoutes } from './routes/statements';
 import { registerUserRoutes } from './routes/users';
 import { newSavedState, readSavedState, StateFile } from './persistence';
 import { SandboxState } from './state';
-import { WebhookSender, webhookPayload } from './webhooks';
+import { type WebhookAuth, WebhookSender, webhookHeaders, webhookPayload } from './webhooks';
 import { resolveIdentifiers } from './identifiers';
 import { ADMIN_PREFIX, applyFaults, authenticate, checkVersion, type ClientCredentials, faultDecisionOf, MEDIA_TYPES, MX_JSON, pathOf, sendError } from './wire';
 
@@ -39,6 +39,10 @@ export interface SandboxOptions {
   /** Size of each statement PDF; streamed, never held in memory. */
   statementBytes?: number;
   webhookUrl?: string;
+  /** HTTP Basic credentials the webhooks carry (the receiver's WEBHOOKS_USERNAME / WEBHOOKS_PASSWORD). */
+  webhookAuth?: WebhookAuth;
+  /** Waits between retries of a webhook that got no 2xx; default WEBHOOK_RETRY_DELAYS_MS, [] = no retry. */
+  webhookRetryDelaysMs?: number[];
   faults?: FaultOptions;
   /** Replaces every challenge's label (and field_name), e.g. hostile HTML for escaping tests. */
   challengeLabel?: string;
@@ -66,7 +70,8 @@ export const SANDBOX_DEFAULTS: Required<Pick<SandboxOptions, 'host' | 'port' | '
   statementBytes: 64 * 1024,
 };
 
-const WEBHOOK_TICK_MS = 100;
+/** Also how late a webhook may leave after its job ended: small, as MX sends them within moments. */
+const WEBHOOK_TICK_MS = 25;
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const settings = { ...SANDBOX_DEFAULTS, ...withoutUndefined(options) };
@@ -75,12 +80,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // close() means closed: a client that abandoned a PDF download must not hold the port for minutes.
   const app = Fastify({ logger: options.log ? { level: 'info' } : false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
   const webhooks = options.webhookUrl
-    ? new WebhookSender(options.webhookUrl, (error) => app.log.warn({ err: error }, 'webhook delivery failed'))
+    ? new WebhookSender(options.webhookUrl, (error) => app.log.warn({ err: error }, 'webhook delivery failed'), options.webhookAuth, options.webhookRetryDelaysMs)
     : undefined;
   const saved = options.stateFile ? (readSavedState(options.stateFile) ?? newSavedState(settings.seed)) : undefined;
   const state = new SandboxState(
     { ...settings, seed: saved?.seed ?? settings.seed, faults: options.faults ?? {}, challengeLabel: options.challengeLabel },
-    (event, store) => webhooks?.send(webhookPayload(event, store)),
+    (event, store) => webhooks?.send(webhookPayload(event, store), webhookHeaders(event)),
     saved,
   );
   const stateFile = options.stateFile

@@ -72,6 +72,8 @@ export interface Member {
   /** The moment the member's data was aggregated: transaction dates count back from it. */
   dataAsOf: number | null;
   statements: Statement[];
+  /** X-CALLBACK-PAYLOAD of the last create/update that sent one: repeated on this member's webhooks. */
+  callbackPayload?: string;
 }
 
 /** A client's store as JSON: maps become entry lists; everything else is plain data already. */

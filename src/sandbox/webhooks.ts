@@ -1,5 +1,7 @@
-// MX-shaped webhooks (CONNECTION_STATUS, AGGREGATION, STATEMENT, as MX documents them), posted to one URL. Delivery is best effort, as a sandbox can afford:
-// a failed POST is reported through `onError` and not retried.
+// MX-shaped webhooks (CONNECTION_STATUS, AGGREGATION, STATEMENT, as MX documents them), posted to one URL
+// as MX does: HTTP Basic auth when configured, the member's X-CALLBACK-PAYLOAD header, and retries of a POST
+// that got no 2xx (a few, seconds apart, where MX spreads 12 over a day). Still best effort: a sandbox that
+// closes drops what it has not delivered; each failed attempt is reported through `onError`.
 import type { SandboxEvent } from './lifecycle';
 import { STATUS_MESSAGES } from './mx-bank';
 import type { ClientStore } from './store';
@@ -44,31 +46,85 @@ export function webhookPayload(event: SandboxEvent, store: ClientStore): Record<
   };
 }
 
+/** The request headers MX adds to a member's webhook: the member's X-CALLBACK-PAYLOAD, when one was set. */
+export function webhookHeaders(event: SandboxEvent): Record<string, string> {
+  return event.member.callbackPayload ? { 'x-callback-payload': event.member.callbackPayload } : {};
+}
+
+export interface WebhookAuth {
+  username: string;
+  password: string;
+}
+
+/** MX retries a webhook that got no 2xx up to 12 times over a day; the sandbox does the same, sooner. */
+export const WEBHOOK_RETRY_DELAYS_MS = [1_000, 2_000, 4_000, 8_000, 16_000];
+
 export class WebhookSender {
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly closing = new AbortController();
+  private readonly authorization: string | undefined;
 
   constructor(
     private readonly url: string,
     private readonly onError: (error: unknown) => void,
-  ) {}
+    auth?: WebhookAuth,
+    private readonly retryDelaysMs: readonly number[] = WEBHOOK_RETRY_DELAYS_MS,
+  ) {
+    // HTTP Basic, as MX authenticates to a webhook endpoint configured with a username and password.
+    this.authorization = auth ? `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` : undefined;
+  }
 
-  send(payload: Record<string, unknown>): void {
-    const delivery = fetch(this.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(payload),
-      signal: AbortSignal.timeout(5000),
-    })
-      .then(async (response) => {
-        await response.body?.cancel();
-        if (!response.ok) throw new Error(`webhook POST answered ${response.status}`);
-      })
+  send(payload: Record<string, unknown>, headers: Record<string, string> = {}): void {
+    const delivery = this.deliver(JSON.stringify(payload), headers)
       .catch(this.onError)
       .finally(() => this.inFlight.delete(delivery));
     this.inFlight.add(delivery);
   }
 
+  /** Ends pending retries (close() must not wait for them), then waits for deliveries on the wire. */
   async drain(): Promise<void> {
+    this.closing.abort();
     await Promise.all([...this.inFlight]);
   }
+
+  private async deliver(body: string, headers: Record<string, string>): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await this.post(body, headers);
+        return;
+      } catch (error) {
+        const delay = this.retryDelaysMs[attempt];
+        if (delay === undefined || this.closing.signal.aborted) throw error;
+        this.onError(error);
+        if (!(await pause(delay, this.closing.signal))) throw error;
+      }
+    }
+  }
+
+  private async post(body: string, headers: Record<string, string>): Promise<void> {
+    const response = await fetch(this.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers, ...(this.authorization ? { authorization: this.authorization } : {}) },
+      body,
+      signal: AbortSignal.timeout(5000),
+    });
+    await response.body?.cancel();
+    if (!response.ok) throw new Error(`webhook POST answered ${response.status}`);
+  }
+}
+
+/** Resolves true after `ms`, or false at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', stop);
+      resolve(true);
+    }, ms);
+    const stop = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', stop, { once: true });
+  });
 }

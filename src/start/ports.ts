@@ -9,7 +9,7 @@ interface PortUse {
   envVar: string;
 }
 
-export function portsToBind(config: Config, options: { devServer: boolean; sandbox: boolean }): PortUse[] {
+export function portsToBind(config: Config, options: { devServer: boolean; sandbox: boolean; webhooks?: boolean }): PortUse[] {
   return [
     ...(options.devServer
       ? [
@@ -20,6 +20,7 @@ export function portsToBind(config: Config, options: { devServer: boolean; sandb
     { host: '127.0.0.1', port: config.codec.port, what: 'codec server', envVar: 'CODEC_PORT' },
     ...(options.sandbox ? [{ ...config.sandbox, what: 'MX sandbox', envVar: 'SANDBOX_PORT' }] : []),
     { ...config.supportWeb, what: 'support page', envVar: 'SUPPORT_WEB_PORT' },
+    ...(options.webhooks ? [{ host: config.webhooks.host, port: config.webhooks.port, what: 'webhook receiver', envVar: 'WEBHOOKS_PORT' }] : []),
   ];
 }
 

@@ -52,7 +52,7 @@ const publishedPort = (service: Service, containerPort: number) =>
 
 describe('docker-compose.yml', () => {
   it('runs the worker, sandbox, support page and codec server from this project\'s image, each with an npm script that exists', () => {
-    expect(appServices.map(([name]) => name).sort()).toEqual(['codec', 'sandbox', 'support', 'worker']);
+    expect(appServices.map(([name]) => name).sort()).toEqual(['codec', 'sandbox', 'support', 'webhooks', 'worker']);
     for (const [name, service] of appServices) {
       expect(service.command?.slice(0, 2), name).toEqual(['npm', 'run']);
       expect(packageJson.scripts, name).toHaveProperty([service.command![2]!]);

@@ -12,6 +12,7 @@ export interface StartPorts {
   SANDBOX_PORT: number;
   SUPPORT_WEB_PORT: number;
   CODEC_PORT: number;
+  WEBHOOKS_PORT: number;
 }
 
 export interface StartRun {
@@ -36,12 +37,12 @@ const FOREIGN = ['TEMPORAL_ADDRESS', 'TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE',
  */
 export async function freePorts(): Promise<StartPorts> {
   const ports = new Set<number>();
-  while (ports.size < 5) {
+  while (ports.size < 6) {
     const port = 20_000 + Math.floor(Math.random() * 12_000);
     if (await isFree(port)) ports.add(port);
   }
-  const [a, b, c, d, e] = [...ports] as [number, number, number, number, number];
-  return { TEMPORAL_PORT: a, TEMPORAL_UI_PORT: b, SANDBOX_PORT: c, SUPPORT_WEB_PORT: d, CODEC_PORT: e };
+  const [a, b, c, d, e, f] = [...ports] as [number, number, number, number, number, number];
+  return { TEMPORAL_PORT: a, TEMPORAL_UI_PORT: b, SANDBOX_PORT: c, SUPPORT_WEB_PORT: d, CODEC_PORT: e, WEBHOOKS_PORT: f };
 }
 
 /** How npm start runs from source (the default here) and from the build (package.json's `npm start`). */

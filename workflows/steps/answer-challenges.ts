@@ -7,6 +7,7 @@ import { activityFailedWith, failRun } from '../../src/failures/raise';
 import { mx } from '../activity-proxies';
 import { formatDuration } from '../duration';
 import type { GuideRun } from '../guide-run';
+import { announceMfaRequired } from '../run-events';
 
 export async function answerChallenges(run: GuideRun): Promise<boolean> {
   const ref = run.memberRef();
@@ -22,6 +23,7 @@ export async function answerChallenges(run: GuideRun): Promise<boolean> {
     message: `MX asked ${challenges.length} more question(s): MFA round ${round}.`,
     challenges: run.mfa.challenges,
   });
+  await announceMfaRequired(run);
   run.step('AWAITING_MFA', `Waiting up to ${formatDuration(timeout)} for answers to ${challenges.length} MFA challenge(s), round ${round}.`);
 
   const answered = await condition(() => run.mfa.complete(), timeout, {

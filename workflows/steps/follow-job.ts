@@ -12,7 +12,7 @@ import { answerChallenges } from './answer-challenges';
 import { waitWithinDeadline } from './deadline';
 import type { JobKind } from './job';
 import { firstMove, jobAtFirstRead, nextMove, type Move, type Situation } from './next-move';
-import { waitForNextPoll } from './poll-wait';
+import { pollInterval, waitForNextPoll } from './poll-wait';
 import { startJob } from './start-job';
 
 /**
@@ -36,7 +36,7 @@ export async function followJob(run: GuideRun, job: JobKind): Promise<MemberStat
     if (outcome === 'done') return state;
     if (outcome === 'fresh') interval = initialInterval;
     await continueAsNewIfHistoryIsLong(run);
-    const delay = waitWithinDeadline(run, interval);
+    const delay = waitWithinDeadline(run, await pollInterval(interval));
     const poll = run.counters.polls + 1;
     const waitingOn = run.job === 'ours' ? `the ${job.name}` : 'another job already running on the member to finish first';
     run.pollScheduled(new Date(Date.now() + delay).toISOString());

@@ -52,6 +52,7 @@ export function registerMemberRoutes(app: FastifyInstance, { state, storeOf, ver
       accounts: null,
       dataAsOf: null,
       statements: [],
+      ...callbackPayloadOf(request.headers),
     };
     store.members.set(member.guid, member);
     const started = plan.job !== null && startJob(store, member, plan.job, state.now(), 'CREATED');
@@ -88,6 +89,7 @@ export function registerMemberRoutes(app: FastifyInstance, { state, storeOf, ver
     if (metadata !== undefined) member.metadata = metadata;
     if (backgroundDisabled !== undefined) member.backgroundAggregationIsDisabled = backgroundDisabled;
     if (useCases) member.useCases = useCases;
+    Object.assign(member, callbackPayloadOf(request.headers));
     if (credentials) {
       for (const [guid, value] of credentialMap(institution, credentials)) member.credentials.set(guid, value);
       // New credentials replace whatever job was running, and start an aggregation unless told not to.
@@ -158,4 +160,10 @@ function credentialMap(institution: Institution, credentials: CredentialValue[])
 
 function sameCredentials(a: Map<string, string>, b: Map<string, string>): boolean {
   return a.size === b.size && [...a].every(([guid, value]) => b.get(guid) === value);
+}
+
+/** MX keeps the X-CALLBACK-PAYLOAD of a member create/update and repeats it on the member's webhooks. */
+function callbackPayloadOf(headers: Record<string, string | string[] | undefined>): { callbackPayload?: string } {
+  const value = headers['x-callback-payload'];
+  return typeof value === 'string' && value !== '' ? { callbackPayload: value } : {};
 }
