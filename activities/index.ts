@@ -7,6 +7,10 @@ import { institutionActivities } from './institutions';
 import { jobActivities } from './jobs';
 import { manifestActivities } from './manifest';
 import { memberActivities } from './members';
+import { reconcileActivities } from './reconcile';
+import { refreshActivities } from './refresh';
+import { refreshScheduleActivities } from './refresh-schedule';
+import type { RefreshActivities } from './refresh-types';
 import { statementActivities } from './statements';
 import type { Activities } from './types';
 import { userActivities } from './users';
@@ -14,8 +18,8 @@ import { userActivities } from './users';
 export type { ActivityDeps, Clock } from './deps';
 export { systemClock } from './deps';
 
-export function createActivities(deps: ActivityDeps): Activities {
-  return withFailures<Activities>(keptAlive({
+export function createActivities(deps: ActivityDeps): Activities & RefreshActivities {
+  return withFailures<Activities & RefreshActivities>(keptAlive({
     ...userActivities(deps),
     ...institutionActivities(deps),
     ...memberActivities(deps),
@@ -23,5 +27,8 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...exportActivities(deps),
     ...statementActivities(deps),
     ...manifestActivities(deps),
+    ...refreshActivities(deps),
+    ...reconcileActivities(deps),
+    ...refreshScheduleActivities(deps),
   }));
 }
