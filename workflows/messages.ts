@@ -5,7 +5,8 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 export const WORKFLOW_TYPES = ['fetchAccountData', 'fetchStatements'] as const;
-export type WorkflowTypeName = (typeof WORKFLOW_TYPES)[number];
+/** refreshMember (issue 12) keeps a member current; it takes no credentials, so it is not among the start commands. */
+export type WorkflowTypeName = (typeof WORKFLOW_TYPES)[number] | 'refreshMember';
 
 export type ChallengeType = 'TEXT' | 'OPTIONS' | 'TOKEN' | 'IMAGE_DATA' | 'IMAGE_OPTIONS';
 
@@ -59,6 +60,8 @@ export type Step =
   | 'AWAITING_MFA'
   | 'EXPORTING_ACCOUNTS'
   | 'DOWNLOADING_STATEMENTS'
+  | 'WAITING_FOR_OTHER_RUN'
+  | 'RECONCILING'
   | 'WRITING_MANIFEST'
   | 'COMPLETED'
   | 'FAILED';

@@ -33,6 +33,7 @@ export const SAMPLE_INPUT = {
 const WORKFLOW_ID_PREFIX: Record<WorkflowTypeName, string> = {
   fetchAccountData: 'fetch-account-data',
   fetchStatements: 'fetch-statements',
+  refreshMember: 'refresh-member',
 };
 
 /** The sample input as a file only its owner can read, for the printed commands to pass with --input-file. */
