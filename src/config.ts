@@ -5,6 +5,8 @@ import { DEFAULT_MX_API_VERSION, MX_API_VERSIONS, type MxApiVersion } from './mx
 
 const port = z.coerce.number().int().min(0).max(65535);
 const durationMs = z.coerce.number().int().positive();
+/** A Temporal duration as people write it: 90s, 30m, 6h, 1d. */
+const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must be a number with a unit: ms, s, m, h or d (e.g. 6h)');
 /** A 32-byte key (payload codec or sealing), base64; `whence` says where a good value comes from. */
 const base64Key = (whence = 'openssl rand -base64 32') =>
   z
@@ -68,6 +70,10 @@ const schema = z
     WORKER_SHUTDOWN_GRACE_MS: durationMs.default(20_000),
     WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+    // Refresh schedules (npm run schedules): defaults for `create`, each overridable by its flag.
+    REFRESH_INTERVAL: duration.default('6h'),
+    REFRESH_JITTER: duration.default('15m'),
+    REFRESH_CATCHUP_WINDOW: duration.default('1d'),
   })
   .superRefine((env, ctx) => {
     // Real MX needs real keys; the sandbox has its own defaults.
@@ -141,6 +147,8 @@ export interface Config {
   /** A prebuilt workflow bundle the worker loads; unset: the worker bundles the sources at start. */
   workflowBundlePath: string | undefined;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** Defaults of new refresh schedules (src/schedules): Temporal durations such as "6h". */
+  refresh: { interval: string; jitter: string; catchupWindow: string };
 }
 
 export class ConfigError extends Error {
@@ -195,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workerShutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     logLevel: e.LOG_LEVEL,
+    refresh: { interval: e.REFRESH_INTERVAL, jitter: e.REFRESH_JITTER, catchupWindow: e.REFRESH_CATCHUP_WINDOW },
   };
 }
 

@@ -98,7 +98,8 @@ export async function refreshMember(input: RefreshMemberInput): Promise<RefreshR
     run.mfa.settleAll({ outcome: 'FAILED', connectionStatus: run.progress.connectionStatus, message: failure.message });
     run.step('FAILED', `${failure.type}: ${failure.message}`);
     if (options.scheduleId && refreshNeedsUser(failure.type)) {
-      await refresh.pauseRefreshSchedule({ scheduleId: options.scheduleId, note: `${failure.type}: ${failure.message}` });
+      const note = `${failure.type}: ${failure.message} Once fixed: npm run schedules -- resume --id ${options.scheduleId}`;
+      await refresh.pauseRefreshSchedule({ scheduleId: options.scheduleId, note });
     }
     await condition(allHandlersFinished);
     throw failure;

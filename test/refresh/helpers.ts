@@ -8,6 +8,7 @@ import type { StatePointer } from '../../activities/reconcile';
 import type { Change, StateRecord } from '../../src/reconcile/types';
 import { refreshWorkflowId } from '../../src/schedules/refresh-ids';
 import type { RefreshMemberInput } from '../../workflows/refresh-member';
+import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../src/config';
 import { uniqueName } from '../helpers/temporal';
 import { FAST, type GuideEnv } from '../workflows/guide-env';
 
@@ -84,3 +85,33 @@ export function expectedChanges(before: Map<string, any>, after: Map<string, any
   const modified = [...after.keys()].filter((g) => before.has(g) && JSON.stringify(before.get(g)) !== JSON.stringify(after.get(g))).sort();
   return { problems, added, removed, modified, linked: linked.length };
 }
+
+/** PUTs new credentials on the member as MX's update member does: the job it starts ends accordingly. */
+export async function setPassword(env: Pick<GuideEnv, 'sandboxUrl' | 'sandboxGet'>, memberPath: string, password: string): Promise<void> {
+  const response = await fetch(new URL(memberPath, env.sandboxUrl), {
+    method: 'PUT',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${SANDBOX_CLIENT_ID}:${SANDBOX_API_KEY}`).toString('base64')}`,
+      accept: 'application/vnd.mx.api.v1+json',
+      'accept-version': 'v20111101',
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({
+      member: {
+        credentials: [
+          { guid: 'CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1', value: 'mxuser' },
+          { guid: 'CRD-e3d7ea81-aac7-05e9-fbdd-4b493c6e474d', value: password },
+        ],
+      },
+    }),
+  });
+  if (!response.ok) throw new Error(`update member: ${response.status} ${await response.text()}`);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const status = (await env.sandboxGet<any>(`${memberPath}/status`)).member;
+    if (!status.is_being_aggregated) return;
+    if (Date.now() > deadline) throw new Error('the member did not settle');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+

@@ -16,7 +16,7 @@ import { createWorker } from '../../src/worker/create-worker';
 import { answerMfaUpdate } from '../../workflows/messages';
 import { uniqueName, workflowBundlePath } from '../helpers/temporal';
 import { awaitingMfa, failureOf, progressOf, resultOf, startGuideEnv, waitForProgress, type GuideEnv } from '../workflows/guide-env';
-import { changeSet, DAY_MS, expectedChanges, readPointerFile, sandboxTruth, startRefresh, storedState } from './helpers';
+import { changeSet, DAY_MS, expectedChanges, readPointerFile, sandboxTruth, setPassword, startRefresh, storedState } from './helpers';
 
 let env: GuideEnv;
 beforeAll(async () => {
@@ -124,7 +124,7 @@ describe('refreshMember', () => {
     const userId = uniqueName('refresh-denied');
     const manifest = await resultOf(await env.start('fetchAccountData', { userId }));
     const member = `/users/${manifest.user.guid}/members/${manifest.member.guid}`;
-    await setPassword(member, 'DENIED');
+    await setPassword(env, member, 'DENIED');
     const job = (await env.sandboxGet<any>(member)).member.most_recent_job_guid;
     const failure = await failureOf(await startRefresh(env, { userId, memberGuid: manifest.member.guid }));
     expect(failure.type).toBe('NEEDS_NEW_CREDENTIALS');
@@ -143,35 +143,6 @@ describe('refreshMember', () => {
     expect(unknown.message).toMatch(/no user with id/);
   });
 });
-
-/** PUTs new credentials on the member as MX's update member does: the job it starts ends accordingly. */
-export async function setPassword(memberPath: string, password: string, sandboxUrl = env.sandboxUrl): Promise<void> {
-  const response = await fetch(new URL(memberPath, sandboxUrl), {
-    method: 'PUT',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${SANDBOX_CLIENT_ID}:${SANDBOX_API_KEY}`).toString('base64')}`,
-      accept: 'application/vnd.mx.api.v1+json',
-      'accept-version': 'v20111101',
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify({
-      member: {
-        credentials: [
-          { guid: 'CRD-9f61fb4c-912c-bd1e-b175-ccc7f0275cc1', value: 'mxuser' },
-          { guid: 'CRD-e3d7ea81-aac7-05e9-fbdd-4b493c6e474d', value: password },
-        ],
-      },
-    }),
-  });
-  if (!response.ok) throw new Error(`update member: ${response.status} ${await response.text()}`);
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const status = (await env.sandboxGet<any>(`${memberPath}/status`)).member;
-    if (!status.is_being_aggregated) return;
-    if (Date.now() > deadline) throw new Error('the member did not settle');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Storage whose first commit of a member's state (state.json) fails for good, after everything else was written. */
 function crashOnCommit(storage: Storage): Storage {
