@@ -15,7 +15,7 @@ import type { Storage } from '../../src/storage/types';
 import { createWorker } from '../../src/worker/create-worker';
 import { answerMfaUpdate } from '../../workflows/messages';
 import { uniqueName, workflowBundlePath } from '../helpers/temporal';
-import { awaitingMfa, failureOf, progressOf, resultOf, startGuideEnv, waitForProgress, type GuideEnv } from '../workflows/guide-env';
+import { awaitingMfa, failureOf, progressOf, recordHistory, resultOf, startGuideEnv, waitForProgress, type GuideEnv } from '../workflows/guide-env';
 import { changeSet, DAY_MS, expectedChanges, readPointerFile, sandboxTruth, setPassword, startRefresh, storedState } from './helpers';
 
 let env: GuideEnv;
@@ -59,7 +59,9 @@ describe('refreshMember', () => {
 
     for (const [day, days] of [1, 2, 1, 3].entries()) {
       env.sandbox.advanceClock(days * DAY_MS);
-      const result = (await (await startRefresh(env, { userId, memberGuid })).result()) as RefreshResult;
+      const handle = await startRefresh(env, { userId, memberGuid });
+      const result = (await handle.result()) as RefreshResult;
+      if (day === 0) await recordHistory(handle, 'refreshMember-connected');
       if (day === 0) {
         // fetchAccountData's export was the baseline: every transaction of its window, added by its run.
         expect(result.baseline).toMatchObject({ runId: manifest.runId, counts: { added: manifest.accounts!.transactionCount, modified: 0, removed: 0 } });
@@ -116,6 +118,7 @@ describe('refreshMember', () => {
     expect(asked.workflowType).toBe('refreshMember');
     await refresh.executeUpdate(answerMfaUpdate, { args: [{ answers: [{ guid: asked.mfa.challenges[0]!.guid, value: 'correct' }] }] });
     const result = (await refresh.result()) as RefreshResult;
+    await recordHistory(refresh, 'refreshMember-mfa-after-other-run');
     expect(result.baseline?.runId).toBe(manifest.runId);
     expect(result.attempts).toMatchObject({ jobStarts: 1, mfaRounds: 1 }); // its own aggregation, after the guide's had ended
   });
@@ -126,7 +129,9 @@ describe('refreshMember', () => {
     const member = `/users/${manifest.user.guid}/members/${manifest.member.guid}`;
     await setPassword(env, member, 'DENIED');
     const job = (await env.sandboxGet<any>(member)).member.most_recent_job_guid;
-    const failure = await failureOf(await startRefresh(env, { userId, memberGuid: manifest.member.guid }));
+    const denied = await startRefresh(env, { userId, memberGuid: manifest.member.guid });
+    const failure = await failureOf(denied);
+    await recordHistory(denied, 'refreshMember-denied');
     expect(failure.type).toBe('NEEDS_NEW_CREDENTIALS');
     expect(failure.message).toMatch(/DENIED.*Next: Ask the user for their current credentials/s);
     expect((await env.sandboxGet<any>(member)).member.most_recent_job_guid).toBe(job);
