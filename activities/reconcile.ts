@@ -97,6 +97,11 @@ export function reconcileActivities({ storage, clock }: ActivityDeps): Pick<Refr
           changeSets: [...(pointer?.changeSets ?? []), { sequence, runId: input.runId, key: changesKey, committedAt, counts: plan.counts }],
           updatedAt: committedAt,
         };
+        // Another run committed meanwhile (visibility lag let two overlap): plan again from its state.
+        const now = await readPointer(storage, keys.pointer);
+        if ((now?.lastRun.runId ?? null) !== (pointer?.lastRun.runId ?? null)) {
+          throw new Error(`the member's state was committed by run ${now?.lastRun.runId} meanwhile; reconciling again from it`);
+        }
         await storage.put(keys.pointer, [Buffer.from(`${JSON.stringify(next, null, 2)}\n`)], { signal });
         // Committed: the previous state file is no longer current (a crash here only leaves it behind).
         if (pointer && pointer.stateKey !== stateKey) await storage.remove(pointer.stateKey);

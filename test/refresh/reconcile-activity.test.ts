@@ -71,6 +71,28 @@ describe('reconcileTransactions', () => {
     expect(pointer().changeSets.map((c) => c.runId)).toEqual(['run-a', 'run-c']);
   });
 
+  it('two runs overlapping: the later commit re-plans from the earlier one instead of overwriting it', async () => {
+    const plain = reconcileActivities(deps(storage));
+    await plain.reconcileTransactions(input('run-a', [tx('TRN-1')]));
+    let interleaved = false;
+    const racing: Storage = {
+      ...storage,
+      put: async (key, source, options) => {
+        if (!interleaved && key.includes('/changes/')) {
+          interleaved = true;
+          await plain.reconcileTransactions(input('run-x', [tx('TRN-1'), tx('TRN-2')]));
+        }
+        return storage.put(key, source, options);
+      },
+    };
+    await expect(reconcileActivities(deps(racing)).reconcileTransactions(input('run-b', [tx('TRN-1'), tx('TRN-2'), tx('TRN-3')]))).rejects.toThrow(
+      /committed by run run-x meanwhile/,
+    );
+    const retried = await plain.reconcileTransactions(input('run-b', [tx('TRN-1'), tx('TRN-2'), tx('TRN-3')]));
+    expect(retried.counts).toEqual({ added: 1, modified: 0, posted: 0, removed: 0 });
+    expect(pointer().changeSets.map((c) => c.runId)).toEqual(['run-a', 'run-x', 'run-b']);
+  });
+
   it('refuses a damaged export or state, naming it', async () => {
     const { reconcileTransactions } = reconcileActivities(deps(storage));
     await expect(reconcileTransactions(input('run-a', [{ amount: 1 }]))).rejects.toThrow(/transaction 1 of the window has no guid/);
