@@ -2,7 +2,7 @@
 // triggered and deleted here (the CLI is src/schedules/cli.ts). Overlapping runs are skipped; runs
 // missed while the server was down are caught up within the catch-up window. The schedule's memo names
 // the member, so the listing works without decoding the action's (encrypted) input.
-import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleSummary } from '@temporalio/client';
+import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleDescription } from '@temporalio/client';
 import { refreshScheduleId, refreshWorkflowId } from './refresh-ids';
 
 export interface RefreshScheduleSpec {
@@ -74,21 +74,29 @@ export async function createRefreshSchedule(client: Client, spec: RefreshSchedul
   return scheduleId;
 }
 
+/**
+ * The listing finds the schedules through visibility, which lags a moment behind a pause or resume, so
+ * each one's state is read from the schedule itself (one describe per schedule).
+ */
 export async function listRefreshSchedules(client: Client): Promise<RefreshScheduleRow[]> {
   const rows: RefreshScheduleRow[] = [];
   for await (const summary of client.schedule.list()) {
     if (summary.action?.type !== 'startWorkflow' || summary.action.workflowType !== 'refreshMember') continue;
-    rows.push(rowOf(summary));
+    try {
+      rows.push(rowOf(summary.scheduleId, await client.schedule.getHandle(summary.scheduleId).describe()));
+    } catch (error) {
+      if (!(error instanceof ScheduleNotFoundError)) throw error; // deleted since it was listed
+    }
   }
   return rows.sort((a, b) => a.scheduleId.localeCompare(b.scheduleId));
 }
 
-function rowOf(summary: ScheduleSummary): RefreshScheduleRow {
+function rowOf(scheduleId: string, summary: Pick<ScheduleDescription, 'memo' | 'state' | 'info'>): RefreshScheduleRow {
   const memo = (summary.memo ?? {}) as { userId?: string; member?: string };
   const note = summary.state.note ?? null;
   const last = summary.info.recentActions.at(-1);
   return {
-    scheduleId: summary.scheduleId,
+    scheduleId,
     userId: memo.userId ?? null,
     member: memo.member ?? null,
     paused: summary.state.paused,
