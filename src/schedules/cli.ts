@@ -44,7 +44,11 @@ export async function runSchedulesCli(argv: string[], io: SchedulesIo): Promise<
   let client: Client | undefined;
   try {
     const config = loadConfig(io.env);
-    client = await connectClient(temporalTarget(io.env), { dataConverter: await loadDataConverter(config), connectTimeoutMs: 5_000 });
+    const target = temporalTarget(io.env);
+    const dataConverter = await loadDataConverter(config);
+    client = await connectClient(target, { dataConverter, connectTimeoutMs: 5_000 }).catch(() => {
+      throw new ScheduleError(`cannot reach Temporal at ${target.address}: is it running (npm start)? TEMPORAL_ADDRESS selects another server`);
+    });
     const { command, values } = parsed;
     if (command === 'create') {
       const id = await createRefreshSchedule(client, {
