@@ -8,6 +8,10 @@ import { institutionActivities } from './institutions';
 import { jobActivities } from './jobs';
 import { manifestActivities } from './manifest';
 import { memberActivities } from './members';
+import { reconcileActivities } from './reconcile';
+import { refreshActivities } from './refresh';
+import { refreshScheduleActivities } from './refresh-schedule';
+import type { RefreshActivities } from './refresh-types';
 import { statementActivities } from './statements';
 import type { Activities } from './types';
 import { userActivities } from './users';
@@ -16,8 +20,8 @@ export type { ActivityDeps, Clock } from './deps';
 export { systemClock } from './deps';
 
 /** `events`: the worker's webhook and outbound-event settings (activities/events.ts); none = both off. */
-export function createActivities(deps: ActivityDeps & { events?: EventDeps }): Activities & EventActivities {
-  return withFailures<Activities & EventActivities>(keptAlive({
+export function createActivities(deps: ActivityDeps & { events?: EventDeps }): Activities & EventActivities & RefreshActivities {
+  return withFailures<Activities & EventActivities & RefreshActivities>(keptAlive({
     ...userActivities(deps),
     ...institutionActivities(deps),
     ...memberActivities(deps),
@@ -26,5 +30,8 @@ export function createActivities(deps: ActivityDeps & { events?: EventDeps }): A
     ...statementActivities(deps),
     ...manifestActivities(deps),
     ...eventActivities(deps.events),
+    ...refreshActivities(deps),
+    ...reconcileActivities(deps),
+    ...refreshScheduleActivities(deps),
   }));
 }

@@ -7,6 +7,8 @@ import type { S3Settings } from './storage/s3';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const durationMs = z.coerce.number().int().positive();
+/** A Temporal duration as people write it: 90s, 30m, 6h, 1d. */
+const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must be a number with a unit: ms, s, m, h or d (e.g. 6h)');
 /** A 32-byte key (payload codec or sealing), base64; `whence` says where a good value comes from. */
 const base64Key = (whence = 'openssl rand -base64 32') =>
   z
@@ -119,6 +121,10 @@ const schema = z
     WEBHOOKS_FALLBACK_POLL_MS: durationMs.default(60_000),
     EVENTS_URL: z.url({ protocol: /^https?$/ }).optional(),
     EVENTS_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
+    // Refresh schedules (npm run schedules): defaults for `create`, each overridable by its flag.
+    REFRESH_INTERVAL: duration.default('6h'),
+    REFRESH_JITTER: duration.default('15m'),
+    REFRESH_CATCHUP_WINDOW: duration.default('1d'),
   })
   .superRefine((env, ctx) => {
     // Real MX needs real keys; the sandbox has its own defaults.
@@ -216,6 +222,8 @@ export interface Config {
   };
   /** Where runs announce MFA needed, new credentials needed, completion and failure; signed with `secret`. */
   events: { url: string | undefined; secret: string | undefined };
+  /** Defaults of new refresh schedules (src/schedules): Temporal durations such as "6h". */
+  refresh: { interval: string; jitter: string; catchupWindow: string };
 }
 
 export class ConfigError extends Error {
@@ -282,6 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       fallbackPollMs: e.WEBHOOKS_FALLBACK_POLL_MS,
     },
     events: { url: e.EVENTS_URL, secret: e.EVENTS_SECRET },
+    refresh: { interval: e.REFRESH_INTERVAL, jitter: e.REFRESH_JITTER, catchupWindow: e.REFRESH_CATCHUP_WINDOW },
   };
 }
 

@@ -70,6 +70,9 @@ const inputSchema = z
     }
   });
 
+/** The fields, for workflows that share their settings but not their input (refreshMember takes no credentials). */
+export const guideInputShape = inputSchema.shape;
+
 /** Fields required together; checked on the raw input too, since zod skips refinements of invalid objects. */
 function missingFields(input: Record<string, unknown>): { path: string[]; message: string }[] {
   const problems: { path: string[]; message: string }[] = [];

@@ -8,7 +8,8 @@ import type { Challenge } from '../activities/types';
 export type { ChallengeType } from '../activities/types';
 
 export const WORKFLOW_TYPES = ['fetchAccountData', 'fetchStatements'] as const;
-export type WorkflowTypeName = (typeof WORKFLOW_TYPES)[number];
+/** refreshMember (issue 12) keeps a member current; it takes no credentials, so it is not among the start commands. */
+export type WorkflowTypeName = (typeof WORKFLOW_TYPES)[number] | 'refreshMember';
 
 /** A challenge as the support tool shows it: MX's challenge as the activity read it. Never carries an answer. */
 export type PendingChallenge = Challenge;
@@ -50,6 +51,8 @@ export type Step =
   | 'AWAITING_MFA'
   | 'EXPORTING_ACCOUNTS'
   | 'DOWNLOADING_STATEMENTS'
+  | 'WAITING_FOR_OTHER_RUN'
+  | 'RECONCILING'
   | 'WRITING_MANIFEST'
   | 'COMPLETED'
   | 'FAILED';

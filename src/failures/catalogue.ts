@@ -73,6 +73,10 @@ export const FAILURES = {
     'Report it with the message: the workflow sent an activity input it should not.'),
   sealedSecretUnreadable: activity('SealedSecretUnreadable', false, 'The worker cannot open a sealed credential or answer.',
     'Give the worker the sealing key the value was sealed for (PAYLOAD_SEAL_KEY, or PAYLOAD_SEAL_PREVIOUS_KEYS after a rotation), then start the guide again.'),
+  refreshMemberNotFound: activity('RefreshMemberNotFound', false, 'refreshMember found no such member of the user at MX.',
+    'Check userId and memberGuid (or institutionCode); a member is created by fetchAccountData first.'),
+  reconcileStateCorrupt: activity('ReconcileStateCorrupt', false, "The member's stored reconciliation state cannot be read.",
+    "Restore the member's refresh/ folder from a backup, or delete it to start a new baseline."),
   // Activity failures a retry can fix: seen in history between attempts, never as a run's outcome.
   rateLimited: activity('MxRateLimited', true, 'MX answered 429.', TRY_AGAIN_LATER),
   server: activity('MxServerError', true, 'MX answered 5xx.', TRY_AGAIN_LATER),

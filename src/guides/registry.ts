@@ -3,18 +3,21 @@
 // the commands `npm start` prints, schedules, the webhook receiver) reads it here, so a third guide is one
 // more entry (plus its workflow in workflows/index.ts), not edits in every caller.
 import { parseInput, type GuideInput, type GuideOptions } from '../../workflows/input';
-import { WORKFLOW_TYPES, type WorkflowTypeName } from '../../workflows/messages';
+import { WORKFLOW_TYPES } from '../../workflows/messages';
+
+/** MX's guides (refreshMember, which keeps a guide's member current, has its own ids: src/schedules/refresh-ids.ts). */
+export type GuideTypeName = (typeof WORKFLOW_TYPES)[number];
 
 export interface Guide {
   /** The workflow type, as registered by the worker (workflows/index.ts). */
-  type: WorkflowTypeName;
+  type: GuideTypeName;
   /** The guide's title in MX's documentation. */
   title: string;
   /** Workflow ids of this guide start with it: `<idPrefix>-<userId>-<institution>`. */
   idPrefix: string;
 }
 
-export const GUIDES: Readonly<Record<WorkflowTypeName, Guide>> = {
+export const GUIDES: Readonly<Record<GuideTypeName, Guide>> = {
   fetchAccountData: { type: 'fetchAccountData', title: 'Fetch Account and Transaction Data', idPrefix: 'fetch-account-data' },
   fetchStatements: { type: 'fetchStatements', title: 'Fetch Statements', idPrefix: 'fetch-statements' },
 };

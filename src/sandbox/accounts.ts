@@ -1,6 +1,8 @@
 // The accounts MX Bank returns for a member: one of each common kind, figures derived from the seed.
 import { hashUnit } from './ids';
+import { balanceChange } from './movement';
 import type { Account, Member } from './store';
+import type { TransactionContext } from './transactions';
 
 interface AccountKind {
   name: string;
@@ -35,11 +37,15 @@ export function makeAccounts(member: Member, newGuid: () => string, at: number):
 
 const cents = (value: number) => Math.round(value * 100) / 100;
 
-/** The account as MX's AccountResponse (the fields a client reads; MX omits what an FI does not send). */
-export function accountView(seed: number, account: Account, member: Member, userId: string | null): Record<string, unknown> {
+/**
+ * The account as MX's AccountResponse (the fields a client reads; MX omits what an FI does not send).
+ * With `context`, the balance has moved by what posted since the first aggregation (movement.ts).
+ */
+export function accountView(seed: number, account: Account, member: Member, userId: string | null, context?: TransactionContext): Record<string, unknown> {
   const kind = kindOf(account);
   const unit = hashUnit(seed, `${account.guid}:balance`);
-  const balance = cents(kind.balance[0] + (kind.balance[1] - kind.balance[0]) * unit);
+  const moved = context ? balanceChange(context, member, account) : 0;
+  const balance = cents(kind.balance[0] + (kind.balance[1] - kind.balance[0]) * unit + moved);
   const creditLimit = kind.type === 'CREDIT_CARD' ? 10000 : null;
   const timestamp = new Date(account.createdAt).toISOString();
   return {

@@ -146,6 +146,8 @@ function completeJob(emit: Emit, store: ClientStore, member: Member, job: Job, a
   if (!member.accounts) {
     member.accounts = makeAccounts(member, () => store.newGuid('ACT'), at);
     member.dataAsOf = at;
+  } else if (job.type === 'aggregation') {
+    member.refreshedAt = at;
   }
   const created = job.type === 'statements' ? addStatements(store, member, at) : member.accounts.length;
   member.job = null;

@@ -58,6 +58,8 @@ export interface Sandbox {
   /** Replaces every fault; throws with a readable message when the options are invalid. */
   setFaults(faults: FaultOptions): void;
   setChallengeLabel(label: string | undefined): void;
+  /** Moves the sandbox's clock forward by `ms` (also `POST /_sandbox/clock`); returns the sandbox's now. */
+  advanceClock(ms: number): Date;
 }
 
 export const SANDBOX_DEFAULTS: Required<Pick<SandboxOptions, 'host' | 'port' | 'seed' | 'jobDurationMs' | 'challengeExpiryMs' | 'transactionsPerAccount' | 'statementBytes'>> = {
@@ -121,6 +123,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setFaults: (faults) => state.faults.set(faults),
     setChallengeLabel: (label) => {
       state.challengeLabel = label;
+    },
+    advanceClock: (ms) => {
+      state.advanceClock(ms);
+      state.advanceAll();
+      return new Date(state.now());
     },
   };
 }

@@ -50,8 +50,21 @@ export class SandboxState {
     };
   }
 
+  /** How far the sandbox's clock runs ahead of the machine's (PUT /_sandbox/clock): simulated days. */
+  private clockOffsetMs = 0;
+
   now(): number {
-    return Date.now();
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  /** Moves the sandbox's clock forward (never back: MX's data does not un-happen). */
+  advanceClock(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`the clock only moves forward: ${ms} ms is not a duration >= 0`);
+    this.clockOffsetMs += ms;
+  }
+
+  get clockOffset(): number {
+    return this.clockOffsetMs;
   }
 
   store(clientId: string): ClientStore {

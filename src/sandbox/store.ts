@@ -71,6 +71,8 @@ export interface Member {
   accounts: Account[] | null;
   /** The moment the member's data was aggregated: transaction dates count back from it. */
   dataAsOf: number | null;
+  /** The moment of the latest aggregation after the first: the data shows the bank as of then (movement.ts). */
+  refreshedAt?: number | null;
   statements: Statement[];
   /** X-CALLBACK-PAYLOAD of the last create/update that sent one: repeated on this member's webhooks. */
   callbackPayload?: string;

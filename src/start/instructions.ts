@@ -3,8 +3,7 @@
 // shell's history, `ps` and npm's echo would show it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { GUIDE_LIST, GUIDES, guideWorkflowId } from '../guides/registry';
-import type { WorkflowTypeName } from '../../workflows/messages';
+import { GUIDE_LIST, GUIDES, type GuideTypeName, guideWorkflowId } from '../guides/registry';
 
 export interface Instructions {
   temporalAddress: string;
@@ -41,7 +40,7 @@ export function writeSampleInput(path: string): void {
 const DEFAULT_TASK_QUEUE = 'mx-guides';
 
 /** The same start through the support CLI: the registry's id rule, input checked first, credentials sealed. */
-export function supportStartCommand(type: WorkflowTypeName, options: Instructions): string {
+export function supportStartCommand(type: GuideTypeName, options: Instructions): string {
   return [
     ...(options.addressIsDefault ? [] : [`TEMPORAL_ADDRESS=${options.temporalAddress}`]),
     ...(options.taskQueue === DEFAULT_TASK_QUEUE ? [] : [`TEMPORAL_TASK_QUEUE=${options.taskQueue}`]),
@@ -50,7 +49,7 @@ export function supportStartCommand(type: WorkflowTypeName, options: Instruction
 }
 
 /** The Temporal CLI's form of a start, as the README shows it. */
-export function workflowStartCommand(type: WorkflowTypeName, options: Instructions): string {
+export function workflowStartCommand(type: GuideTypeName, options: Instructions): string {
   return [
     'npm run -s temporal -- workflow start',
     ...(options.addressIsDefault ? [] : [`--address ${options.temporalAddress}`]),

@@ -18,7 +18,13 @@ export function registerAccountRoutes(app: FastifyInstance, { state, storeOf }: 
     store.membersOf(userGuid).flatMap((m) => state.member(store, userGuid, m.guid).accounts ?? []);
 
   const view = (store: ClientStore, account: Account) =>
-    accountView(state.settings.seed, account, store.members.get(account.memberGuid)!, store.users.get(account.userGuid)?.id ?? null);
+    accountView(
+      state.settings.seed,
+      account,
+      store.members.get(account.memberGuid)!,
+      store.users.get(account.userGuid)?.id ?? null,
+      state.transactionContext(store, account.userGuid),
+    );
 
   const findAccount = (accounts: Account[], guid: string): Account => {
     const account = accounts.find((a) => a.guid === guid);

@@ -20,6 +20,22 @@ export function registerAdminRoutes(app: FastifyInstance, state: SandboxState): 
     return { faults: state.faults.current };
   });
 
+  const clockView = () => ({ now: new Date(state.now()).toISOString(), offset_seconds: state.clockOffset / 1000 });
+  app.get('/_sandbox/clock', async () => ({ clock: clockView() }));
+
+  // Moves the sandbox's clock forward: due job transitions happen, and the next aggregation shows the
+  // bank as of the new day (new, posted and voided transactions; moved balances).
+  app.post('/_sandbox/clock', async (request) => {
+    const body = request.body as { advance_seconds?: unknown } | undefined;
+    const seconds = body?.advance_seconds;
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > 10 * 365 * 86_400) {
+      throw badRequest('The request body must be {"advance_seconds": N} with N a number of seconds from 0 to 10 years; the clock only moves forward');
+    }
+    state.advanceClock(seconds * 1000);
+    state.advanceAll();
+    return { clock: clockView() };
+  });
+
   app.put('/_sandbox/challenge_label', async (request) => {
     const body = request.body as { challenge_label?: unknown } | undefined;
     const label = body?.challenge_label;
