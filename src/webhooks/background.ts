@@ -1,7 +1,7 @@
 // A background aggregation MX ran by itself (AGGREGATION with is_background) means new data for a member
-// this project keeps. Until a refresh workflow takes it (see README, "MX webhooks in"), the receiver
-// records it durably, one JSON line per event, before it answers MX: nothing is lost, and the file says
-// which members have new data waiting.
+// this project keeps. The receiver records it durably, one JSON line per event, before it answers MX
+// (nothing is lost, and the file says which members have new data waiting), and triggers the member's
+// refresh schedule when it has one (refresh-trigger.ts).
 import { appendFile, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { MxWebhook } from './payload';

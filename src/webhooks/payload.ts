@@ -11,6 +11,7 @@ const payload = z.looseObject({
   type: z.enum(WEBHOOK_TYPES, { error: `type must be one of ${WEBHOOK_TYPES.join(', ')}` }),
   member_guid: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'member_guid must be an MX guid (letters, digits, - and _)'),
   user_guid: z.string().nullish(),
+  user_id: z.string().max(200).nullish(),
   connection_status: z.string().max(64).nullish(),
   job_guid: z.string().max(128).nullish(),
   is_background: z.boolean().nullish(),

@@ -9,6 +9,7 @@ import type { BackgroundAggregationLog } from './background';
 import { type BasicCredentials, basicAuthAccepts } from './basic-auth';
 import { parseWebhook, WebhookPayloadError } from './payload';
 import { relayMemberEvent } from './relay';
+import { triggerRefresh } from './refresh-trigger';
 
 export const WEBHOOK_PATH = '/webhooks/mx';
 
@@ -65,8 +66,13 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
     const callbackPayload = headerValue(request.headers['x-callback-payload']);
     const what = `${event.type}${event.connectionStatus ? ` ${event.connectionStatus}` : ''}${event.isBackground ? ' (background)' : ''} for member ${event.memberGuid}`;
     let result;
+    let refresh = 'no schedule';
     try {
-      result = await options.client.withDeadline(Date.now() + RELAY_DEADLINE_MS, () => relayMemberEvent(options.client, event, callbackPayload));
+      result = await options.client.withDeadline(Date.now() + RELAY_DEADLINE_MS, async () => {
+        const relayed = await relayMemberEvent(options.client, event, callbackPayload);
+        if (relayed.known && event.isBackground) refresh = await triggerRefresh(options.client, webhook.user_id, event.memberGuid);
+        return relayed;
+      });
     } catch (err) {
       log(`webhook ${what}: Temporal did not take it (${(err as Error).message}); answered 503, MX retries.`);
       return reply.code(503).type('application/json').send({ error: 'Temporal is unreachable; retry later.' });
@@ -74,7 +80,8 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
     if (!result.known) return refuse(reply, 404, `Unknown member ${event.memberGuid}: no run of this project worked on it.`);
     if (event.isBackground) await options.background.record(webhook, new Date());
     const runs = result.signalled.length ? `woke ${result.signalled.join(', ')}` : 'no run waiting';
-    log(`webhook ${what}: ${runs}${event.isBackground ? `; recorded in ${options.background.file}` : ''}.`);
+    const background = event.isBackground ? `; refresh ${refresh}; recorded in ${options.background.file}` : '';
+    log(`webhook ${what}: ${runs}${background}.`);
     return reply.code(204).send();
   });
 

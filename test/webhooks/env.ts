@@ -27,6 +27,8 @@ export interface WebhookEnv {
   sandbox: Sandbox;
   background: BackgroundAggregationLog;
   logs: string[];
+  /** The worker's task queue (refresh schedules start their runs here). */
+  taskQueue: string;
   start(input: Partial<GuideInput> & { password?: string }, type?: WorkflowTypeName): Promise<WorkflowHandle>;
   close(): Promise<void>;
 }
@@ -77,6 +79,7 @@ export async function startWebhookEnv(options: {
     sandbox,
     background,
     logs,
+    taskQueue,
     async start({ password, ...input }, type = 'fetchAccountData') {
       const userId = input.userId ?? uniqueName('user');
       const body: GuideInput = {

@@ -2,6 +2,7 @@
 // receiver) wake the run, which would otherwise wait 30 s between status reads; the integrator receives
 // the MFA event, then the completion event, each verified by signature; a forged one is refused.
 import { readFileSync } from 'node:fs';
+import { createRefreshSchedule } from '../../src/schedules/manage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signatureHeader, SIGNATURE_HEADER } from '../../src/events/signature';
 import { EventSignatureError, verifyEvent } from '../../src/events/verify';
@@ -119,4 +120,49 @@ describe('an MFA run with MX webhooks on and events out', () => {
     const recorded = readFileSync(env.background.file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(recorded).toContainEqual(expect.objectContaining({ memberGuid: manifest.member.guid, jobGuid: 'JOB-background-1', transactionsCreated: 3 }));
   });
+
+  it('starts the refresh of a member kept current on a schedule when MX aggregated it in the background', async () => {
+    const manifest = (await (await env.start({})).result()) as RunManifest;
+    const { client } = env.temporal;
+    // A day's interval: the only action in this test is the one the webhook triggers.
+    const scheduleId = await createRefreshSchedule(client, {
+      userId: manifest.user.id,
+      memberGuid: manifest.member.guid,
+      interval: '1d',
+      jitter: '1s',
+      catchupWindow: '1m',
+      taskQueue: env.taskQueue,
+    });
+    const schedule = client.schedule.getHandle(scheduleId);
+    try {
+      const response = await fetch(env.receiver!.url, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${CREDENTIALS.username}:${CREDENTIALS.password}`).toString('base64')}` },
+        body: JSON.stringify({
+          action: 'member_data_updated',
+          is_background: true,
+          job_guid: 'JOB-background-2',
+          member_guid: manifest.member.guid,
+          type: 'AGGREGATION',
+          user_guid: manifest.user.guid,
+          user_id: manifest.user.id,
+        }),
+      });
+      expect(response.status).toBe(204);
+      const deadline = Date.now() + 10_000;
+      let started: string | undefined;
+      while (!started && Date.now() < deadline) {
+        const action = (await schedule.describe()).info.recentActions[0]?.action;
+        started = action?.type === 'startWorkflow' ? action.workflow.workflowId : undefined;
+        if (!started) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(started, 'the schedule took no action after the background webhook').toBeDefined();
+      const refresh = client.workflow.getHandle(started!);
+      expect((await refresh.describe()).type).toBe('refreshMember');
+      await expect(refresh.result()).resolves.toMatchObject({ member: { guid: manifest.member.guid } });
+      expect(env.logs.some((line) => line.includes('(background)') && line.includes('refresh triggered'))).toBe(true);
+    } finally {
+      await schedule.delete();
+    }
+  }, 90_000);
 });
