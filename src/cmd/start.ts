@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     : { ...process.env, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: temporal.namespace, ...webhooks };
 
   if (webhooks) {
-    const child = launch({ name: 'webhooks', title: 'webhook receiver' }, 'src/cmd/webhooks.ts', childEnv, 1, 5_000);
+    const child = launch({ name: 'webhooks', title: 'webhook receiver' }, 'webhooks', childEnv, 1, 5_000);
     await waitForPort(child, config.webhooks.host, config.webhooks.port, 60_000);
   }
 
