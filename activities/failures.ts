@@ -19,7 +19,9 @@ export function toActivityFailure(error: unknown): unknown {
       message: error.message,
       type: error.type,
       nonRetryable: !error.retryable,
-      nextRetryDelay: error instanceof MxRetryableError ? error.nextRetryDelayMs : undefined,
+      // Retry-After: 0 (or a date already past) means "now": the retry policy's backoff then, since a
+      // nextRetryDelay of 0 makes the server fail the activity as timed out instead of retrying it.
+      nextRetryDelay: error instanceof MxRetryableError && error.nextRetryDelayMs ? error.nextRetryDelayMs : undefined,
       category: error.retryable ? ApplicationFailureCategory.BENIGN : undefined,
     });
   }

@@ -22,6 +22,14 @@ describe('MX failures as Temporal sees them', () => {
     expect((await waitForMember(h, ref, idle)).connectionStatus).toBe('CONNECTED');
   });
 
+  it('429 with Retry-After: 0 is retried on the policy\'s backoff (a zero nextRetryDelay would end the activity)', async () => {
+    const ref = await connectMember(h, 'password');
+    await waitForMember(h, ref, idle);
+    h.sandbox.setFaults({ rateLimit: { next: 1, retryAfterSeconds: 0, match: '/status' } });
+    const failure = await failureOf(h.activities.readMemberStatus(ref));
+    expect(failure).toMatchObject({ type: 'MxRateLimited', nonRetryable: false, nextRetryDelay: undefined });
+  });
+
   it('5xx is retryable without a fixed delay', async () => {
     h.sandbox.setFaults({ serverError: { next: 1, status: 502 } });
     const failure = await failureOf(h.activities.findInstitution({ code: 'mxbank', requireStatements: false }));
