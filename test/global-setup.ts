@@ -2,9 +2,9 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { type DevServer, startDevServer } from '../src/temporal/dev-server';
 import { freePort } from '../src/temporal/ports';
+import { buildWorkflowBundle as buildProductionBundle, WORKFLOWS_PATH } from '../src/worker/bundle';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -34,13 +34,10 @@ export async function teardown(): Promise<void> {
 }
 
 async function buildWorkflowBundle(): Promise<string> {
-  const workflowsPath = resolve('workflows/index.ts');
-  if (!existsSync(workflowsPath)) return '';
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  if (!existsSync(WORKFLOWS_PATH)) return '';
+  // The worker's own bundle (with its workflow interceptors), so tests run what production runs.
+  const { code } = await buildProductionBundle();
   const path = join(tmpDir, 'workflow-bundle.js');
   writeFileSync(path, code);
   return path;
 }
-
-const noop = () => undefined;
-const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error };
