@@ -56,7 +56,8 @@ export function keptAlive<T extends object>(activities: T): T {
     name,
     async (...args: unknown[]) => {
       const context = activityContext();
-      const timer = context && setInterval(() => context.heartbeat(latestDetails.get(context) ?? context.info.heartbeatDetails), KEEP_ALIVE_MS);
+      const timer =
+        context && setInterval(() => context.heartbeat(latestDetails.get(context) ?? context.info.heartbeatDetails), KEEP_ALIVE_MS);
       try {
         return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
       } finally {

@@ -39,7 +39,11 @@ export function exportActivities({ mx, storage, clock }: ActivityDeps): Pick<Act
       const at = await resumeFrom(activityContext()?.info.heartbeatDetails, parts, storage);
       // A copy, taken once the part is stored: the checkpoint never counts a page that is not.
       const save = async (key: string, page: Page<unknown>) => {
-        await storage.put(key, page.items.map((item) => `${JSON.stringify(item)}\n`), { signal });
+        await storage.put(
+          key,
+          page.items.map((item) => `${JSON.stringify(item)}\n`),
+          { signal },
+        );
         at.progressAttempt = activityContext()?.info.attempt;
         beat(structuredClone(at), true);
       };
@@ -58,7 +62,14 @@ export function exportActivities({ mx, storage, clock }: ActivityDeps): Pick<Act
 type SavePage = (key: string, page: Page<unknown>) => Promise<void>;
 
 /** Every page not stored yet: the accounts, then each account's transactions. */
-async function exportPages(mx: MxClient, input: ExportInput, at: ExportCheckpoint, signal: AbortSignal | undefined, save: SavePage, parts: PartKeys) {
+async function exportPages(
+  mx: MxClient,
+  input: ExportInput,
+  at: ExportCheckpoint,
+  signal: AbortSignal | undefined,
+  save: SavePage,
+  parts: PartKeys,
+) {
   while (!at.accountsListed) {
     const page = await mx.readMemberAccountsPage(input.userGuid, input.memberGuid, { page: at.accountPages + 1, signal });
     at.accounts.push(...page.items.map((a) => ({ guid: a.guid, name: a.name ?? null, type: a.type ?? null, transactions: 0 })));
@@ -93,7 +104,13 @@ async function exportNextTransactionPage(
 }
 
 /** Assembles both objects from their parts in order, then drops the parts. */
-async function publish(storage: Storage, keyPrefix: string, at: ExportCheckpoint, parts: PartKeys, options: PutOptions): Promise<ExportResult> {
+async function publish(
+  storage: Storage,
+  keyPrefix: string,
+  at: ExportCheckpoint,
+  parts: PartKeys,
+  options: PutOptions,
+): Promise<ExportResult> {
   const { accountParts, transactionParts } = partsOf(at, parts);
   const accountsKey = `${keyPrefix}/accounts.ndjson`;
   const transactionsKey = `${keyPrefix}/transactions.ndjson`;
@@ -159,5 +176,6 @@ function checkExportInput(input: ExportInput): void {
       throw invalidInput(`exportAccountsAndTransactions: ${field} must be a date as YYYY-MM-DD, got ${JSON.stringify(value)}`);
     }
   }
-  if (input.fromDate > input.toDate) throw invalidInput(`exportAccountsAndTransactions: fromDate ${input.fromDate} is after toDate ${input.toDate}`);
+  if (input.fromDate > input.toDate)
+    throw invalidInput(`exportAccountsAndTransactions: fromDate ${input.fromDate} is after toDate ${input.toDate}`);
 }

@@ -76,7 +76,13 @@ export function failureSinceProgress(error: unknown, progressAttempt: number | u
   const backoff = first * (policy.backoffCoefficient ?? 2) ** Math.max(0, info.attempt - progressAttempt);
   const nextRetryDelay = Math.min(backoff, policy.maximumInterval ? msToNumber(policy.maximumInterval) : 100 * first);
   const { message, type, details, category } = failure;
-  return ApplicationFailure.create({ message, type: type ?? undefined, details: details ?? undefined, category: category ?? undefined, nextRetryDelay });
+  return ApplicationFailure.create({
+    message,
+    type: type ?? undefined,
+    details: details ?? undefined,
+    category: category ?? undefined,
+    nextRetryDelay,
+  });
 }
 
 export function invalidInput(message: string): ApplicationFailure {

@@ -21,17 +21,19 @@ export { systemClock } from './deps';
 
 /** `events`: the worker's webhook and outbound-event settings (activities/events.ts); none = both off. */
 export function createActivities(deps: ActivityDeps & { events?: EventDeps }): Activities & EventActivities & RefreshActivities {
-  return withFailures<Activities & EventActivities & RefreshActivities>(keptAlive({
-    ...userActivities(deps),
-    ...institutionActivities(deps),
-    ...memberActivities(deps),
-    ...jobActivities(deps),
-    ...exportActivities(deps),
-    ...statementActivities(deps),
-    ...manifestActivities(deps),
-    ...eventActivities(deps.events),
-    ...refreshActivities(deps),
-    ...reconcileActivities(deps),
-    ...refreshScheduleActivities(deps),
-  }));
+  return withFailures<Activities & EventActivities & RefreshActivities>(
+    keptAlive({
+      ...userActivities(deps),
+      ...institutionActivities(deps),
+      ...memberActivities(deps),
+      ...jobActivities(deps),
+      ...exportActivities(deps),
+      ...statementActivities(deps),
+      ...manifestActivities(deps),
+      ...eventActivities(deps.events),
+      ...refreshActivities(deps),
+      ...reconcileActivities(deps),
+      ...refreshScheduleActivities(deps),
+    }),
+  );
 }

@@ -17,9 +17,10 @@ export function jobActivities({ mx, secrets }: ActivityDeps): JobActivities {
       const signal = cancellation();
       const status = await mx.readMemberStatus(input.userGuid, input.memberGuid, { signal });
       // The status object has no connection_status_message; the member object does.
-      const message = typeof status.connection_status_message === 'string'
-        ? status.connection_status_message
-        : (await mx.readMember(input.userGuid, input.memberGuid, { signal })).connection_status_message;
+      const message =
+        typeof status.connection_status_message === 'string'
+          ? status.connection_status_message
+          : (await mx.readMember(input.userGuid, input.memberGuid, { signal })).connection_status_message;
       return toMemberState(status, message ?? null);
     },
 

@@ -45,7 +45,11 @@ export function toChallenge(challenge: MxChallenge): Challenge {
     result.options = challenge.options.map((o) => ({ label: o.label ?? null, value: o.value ?? null }));
   }
   if (challenge.image_options?.length) {
-    result.imageOptions = challenge.image_options.map((o) => ({ label: o.label ?? null, value: o.value ?? null, dataUri: o.data_uri ?? null }));
+    result.imageOptions = challenge.image_options.map((o) => ({
+      label: o.label ?? null,
+      value: o.value ?? null,
+      dataUri: o.data_uri ?? null,
+    }));
   }
   return result;
 }

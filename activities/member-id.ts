@@ -23,7 +23,9 @@ export interface MemberIdentity {
 /** The member's id under `key`; the user guid keeps two users with one password from sharing an id. */
 export function derivedMemberId(key: Buffer, { userGuid, institutionCode, credentials }: MemberIdentity): string {
   const values = [...credentials].sort((a, b) => a.guid.localeCompare(b.guid)).map((c) => [c.guid, c.value]);
-  const digest = createHmac('sha256', key).update(JSON.stringify([userGuid, institutionCode, values])).digest('base64url');
+  const digest = createHmac('sha256', key)
+    .update(JSON.stringify([userGuid, institutionCode, values]))
+    .digest('base64url');
   return `${PREFIX}${digest.slice(0, 32)}`;
 }
 

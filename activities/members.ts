@@ -34,7 +34,10 @@ export function memberActivities({ mx, secrets, memberIdKeys = ephemeralMemberId
         skip_aggregation: input.skipAggregation,
         background_aggregation_is_disabled: input.backgroundAggregationIsDisabled,
       };
-      const reuse = async (member: MxMember, update: MemberOptionsBody & { credentials?: CredentialValue[] }): Promise<EnsureMemberResult> => ({
+      const reuse = async (
+        member: MxMember,
+        update: MemberOptionsBody & { credentials?: CredentialValue[] },
+      ): Promise<EnsureMemberResult> => ({
         ...toMemberState(await mx.updateMember(input.userGuid, member.guid, update, { signal, callbackPayload })),
         reused: true,
       });
@@ -42,7 +45,11 @@ export function memberActivities({ mx, secrets, memberIdKeys = ephemeralMemberId
       const named = input.id ? await findMember(mx, input, ids, signal) : undefined;
       if (named) return await reuse(named, { credentials, ...options });
       try {
-        const member = await mx.createMember(input.userGuid, { institution_code: input.institutionCode, credentials, ...options }, { signal, callbackPayload });
+        const member = await mx.createMember(
+          input.userGuid,
+          { institution_code: input.institutionCode, credentials, ...options },
+          { signal, callbackPayload },
+        );
         return { ...toMemberState(member), reused: false };
       } catch (error) {
         if (!(error instanceof MxConflictError)) throw error;
@@ -59,7 +66,8 @@ export function memberActivities({ mx, secrets, memberIdKeys = ephemeralMemberId
  * case. Errors name fields and keys, never values.
  */
 export function matchCredentials(fields: CredentialField[], values: Record<string, string>): CredentialValue[] {
-  if (fields.length === 0) throw invalidInput('ensureMember: the institution lists no credential fields (pass findInstitution().credentials)');
+  if (fields.length === 0)
+    throw invalidInput('ensureMember: the institution lists no credential fields (pass findInstitution().credentials)');
   const byKey = new Map(Object.entries(values).map(([key, value]) => [key.trim().toLowerCase(), { key, value }]));
   const used = new Set<string>();
   const missing: string[] = [];
@@ -82,7 +90,10 @@ export function matchCredentials(fields: CredentialField[], values: Record<strin
       unknown.length ? `no credential field named ${unknown.join(', ')}` : '',
     ].filter(Boolean);
     const expected = fields.map((f) => f.fieldName ?? f.label ?? f.guid).join(', ');
-    throw activityFailure(FAILURES.credentialsMismatch, `Credentials do not match the institution's fields (${expected}): ${problems.join('; ')}`);
+    throw activityFailure(
+      FAILURES.credentialsMismatch,
+      `Credentials do not match the institution's fields (${expected}): ${problems.join('; ')}`,
+    );
   }
   return matched;
 }
@@ -103,6 +114,6 @@ function duplicateWithoutId(input: EnsureMemberInput): ApplicationFailure {
     FAILURES.duplicate,
     `MX answered 409: user ${input.userGuid} already has a member at ${input.institutionCode} with these credentials, ` +
       `but none of the user's members there carries ${which}, so none was updated. ` +
-      'Pass that member\'s partner id as memberId, or delete the duplicate member at MX, then start again.',
+      "Pass that member's partner id as memberId, or delete the duplicate member at MX, then start again.",
   );
 }

@@ -40,13 +40,20 @@ export async function readPointer(storage: Storage, key: string): Promise<StateP
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8')) as StatePointer;
   } catch {
-    throw ApplicationFailure.create({ type: STATE_CORRUPT, nonRetryable: true, message: `${key} is not valid JSON; restore it from a backup or delete the member's refresh/ folder to start a new baseline` });
+    throw ApplicationFailure.create({
+      type: STATE_CORRUPT,
+      nonRetryable: true,
+      message: `${key} is not valid JSON; restore it from a backup or delete the member's refresh/ folder to start a new baseline`,
+    });
   }
 }
 
 async function* emptyState(): AsyncGenerator<StateRecord> {}
 
-export function reconcileActivities({ storage, clock }: ActivityDeps): Pick<RefreshActivities, 'readReconcileState' | 'reconcileTransactions'> {
+export function reconcileActivities({
+  storage,
+  clock,
+}: ActivityDeps): Pick<RefreshActivities, 'readReconcileState' | 'reconcileTransactions'> {
   const stateOf = (pointer: StatePointer | null) =>
     pointer ? readNdjson<StateRecord>(storage.read(pointer.stateKey), pointer.stateKey) : emptyState();
   return {
@@ -70,9 +77,17 @@ export function reconcileActivities({ storage, clock }: ActivityDeps): Pick<Refr
         const stateKey = keys.state(input.runId);
         const changesKey = keys.changes(sequence, input.runId);
         let transactionCount = 0;
-        await storage.put(stateKey, toNdjson(applyPlan(stateOf(pointer), plan), (n) => (transactionCount = n)), { signal });
+        await storage.put(
+          stateKey,
+          toNdjson(applyPlan(stateOf(pointer), plan), (n) => (transactionCount = n)),
+          { signal },
+        );
         await storage.put(changesKey, toNdjson(plan.changes), { signal });
-        const latest = [pointer?.reconciledThrough ?? null, plan.latestDate].filter((d): d is string => d !== null).sort().pop() ?? null;
+        const latest =
+          [pointer?.reconciledThrough ?? null, plan.latestDate]
+            .filter((d): d is string => d !== null)
+            .sort()
+            .pop() ?? null;
         const committedAt = clock.now().toISOString();
         const summary: ReconcileSummary = {
           runId: input.runId,
@@ -124,10 +139,14 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 function checkInput(input: Parameters<RefreshActivities['reconcileTransactions']>[0]): void {
-  if (!input?.userId || !input.memberGuid || !input.runId) throw invalidInput('reconcileTransactions: userId, memberGuid and runId are required');
-  if (!input.transactionsKey || !input.accountsKey) throw invalidInput('reconcileTransactions: transactionsKey and accountsKey are required');
+  if (!input?.userId || !input.memberGuid || !input.runId)
+    throw invalidInput('reconcileTransactions: userId, memberGuid and runId are required');
+  if (!input.transactionsKey || !input.accountsKey)
+    throw invalidInput('reconcileTransactions: transactionsKey and accountsKey are required');
   for (const field of ['fromDate', 'toDate'] as const) {
-    if (typeof input[field] !== 'string' || !DATE.test(input[field])) throw invalidInput(`reconcileTransactions: ${field} must be a date as YYYY-MM-DD`);
+    if (typeof input[field] !== 'string' || !DATE.test(input[field]))
+      throw invalidInput(`reconcileTransactions: ${field} must be a date as YYYY-MM-DD`);
   }
-  if (input.fromDate > input.toDate) throw invalidInput(`reconcileTransactions: fromDate ${input.fromDate} is after toDate ${input.toDate}`);
+  if (input.fromDate > input.toDate)
+    throw invalidInput(`reconcileTransactions: fromDate ${input.fromDate} is after toDate ${input.toDate}`);
 }

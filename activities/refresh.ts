@@ -17,7 +17,10 @@ export const MEMBER_WORKFLOW_TYPES = ['fetchAccountData', 'fetchStatements', 're
 /** Only what a partner id or an MX guid may hold: safe inside a visibility query's quotes. */
 const SAFE = /^[A-Za-z0-9._@-]{1,100}$/;
 
-export function refreshActivities({ mx, storage }: ActivityDeps): Pick<RefreshActivities, 'findRefreshMember' | 'otherRunsOnMember' | 'findBaseline'> {
+export function refreshActivities({
+  mx,
+  storage,
+}: ActivityDeps): Pick<RefreshActivities, 'findRefreshMember' | 'otherRunsOnMember' | 'findBaseline'> {
   return {
     async findRefreshMember(input) {
       if (!input?.userId || (!input.memberGuid && !input.institutionCode)) {
@@ -32,14 +35,20 @@ export function refreshActivities({ mx, storage }: ActivityDeps): Pick<RefreshAc
       }
       const what = input.memberGuid ? `member ${input.memberGuid}` : `a member at institution "${input.institutionCode}"`;
       if (matches.length === 0) throw notFound(`user "${input.userId}" has no ${what}; run fetchAccountData first to create it`);
-      if (matches.length > 1) throw notFound(`user "${input.userId}" has ${matches.length} members at "${input.institutionCode}"; name one by memberGuid`);
+      if (matches.length > 1)
+        throw notFound(`user "${input.userId}" has ${matches.length} members at "${input.institutionCode}"; name one by memberGuid`);
       const member = matches[0]!;
       const status = await mx.readMemberStatus(userGuid, member.guid, { signal });
-      return { ...toMemberState(status, typeof member.connection_status_message === 'string' ? member.connection_status_message : null), userGuid, institutionCode: member.institution_code ?? '' };
+      return {
+        ...toMemberState(status, typeof member.connection_status_message === 'string' ? member.connection_status_message : null),
+        userGuid,
+        institutionCode: member.institution_code ?? '',
+      };
     },
 
     async otherRunsOnMember(input) {
-      if (!SAFE.test(input?.userId ?? '') || !SAFE.test(input?.memberGuid ?? '')) throw invalidInput('otherRunsOnMember: userId and memberGuid must be ids');
+      if (!SAFE.test(input?.userId ?? '') || !SAFE.test(input?.memberGuid ?? ''))
+        throw invalidInput('otherRunsOnMember: userId and memberGuid must be ids');
       const runs = [];
       const query = `ExecutionStatus = 'Running' AND MxUserId = '${input.userId}'`;
       for await (const execution of temporal().workflow.list({ query })) {
@@ -56,7 +65,8 @@ export function refreshActivities({ mx, storage }: ActivityDeps): Pick<RefreshAc
     },
 
     async findBaseline(input) {
-      if (!SAFE.test(input?.userId ?? '') || !SAFE.test(input?.memberGuid ?? '')) throw invalidInput('findBaseline: userId and memberGuid must be ids');
+      if (!SAFE.test(input?.userId ?? '') || !SAFE.test(input?.memberGuid ?? ''))
+        throw invalidInput('findBaseline: userId and memberGuid must be ids');
       const query = `WorkflowType = 'fetchAccountData' AND MxUserId = '${input.userId}' AND MxMemberGuid = '${input.memberGuid}'`;
       let best: (BaselineExport & { completedAt: string }) | null = null;
       for await (const execution of temporal().workflow.list({ query })) {
@@ -70,7 +80,13 @@ export function refreshActivities({ mx, storage }: ActivityDeps): Pick<RefreshAc
         };
         if (!manifest.window || !manifest.accounts) continue;
         if (best && best.completedAt >= manifest.completedAt) continue;
-        best = { runId: manifest.runId, completedAt: manifest.completedAt, ...manifest.window, transactionsKey: manifest.accounts.transactionsKey, accountsKey: manifest.accounts.accountsKey };
+        best = {
+          runId: manifest.runId,
+          completedAt: manifest.completedAt,
+          ...manifest.window,
+          transactionsKey: manifest.accounts.transactionsKey,
+          accountsKey: manifest.accounts.accountsKey,
+        };
       }
       if (!best) return null;
       const { completedAt: _completedAt, ...baseline } = best;

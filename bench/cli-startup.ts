@@ -43,13 +43,20 @@ async function main(): Promise<void> {
   await build({ quiet: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'cli-startup-'));
   const server = await startDevServer({ port: await freePort() });
-  const env = { ...process.env, TEMPORAL_ADDRESS: server.address, DATA_DIR: dataDir, PAYLOAD_CODEC_KEY: randomBytes(32).toString('base64') };
+  const env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: server.address,
+    DATA_DIR: dataDir,
+    PAYLOAD_CODEC_KEY: randomBytes(32).toString('base64'),
+  };
   try {
     const calls: [string, string[]][] = [
       ['--help', ['--help']],
       ['pending (dev server)', ['pending']],
     ];
-    console.log(`support CLI, process start to exit, median of ${rounds} rounds (load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)} at start)\n`);
+    console.log(
+      `support CLI, process start to exit, median of ${rounds} rounds (load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)} at start)\n`,
+    );
     const names = Object.keys(VARIANTS) as (keyof typeof VARIANTS)[];
     console.log(['call'.padEnd(30), ...names.map((n) => n.padStart(37))].join(''));
     for (const [label, args] of calls) {

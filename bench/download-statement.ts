@@ -77,10 +77,14 @@ async function main(): Promise<void> {
     console.log(`statement             ${megabytes} MB, verified against content_hash, ${rounds} round(s), best of each`);
     console.log(`curl to disk          ${rate(bestCurl)} MB/s`);
     console.log(`downloadStatement     ${rate(bestOurs)} MB/s`);
-    console.log(`throughput ratio      ${medianRatio.toFixed(2)} of curl, median of the rounds (target >= ${TARGET_RATIO}): ${medianRatio >= TARGET_RATIO ? 'OK' : 'BELOW TARGET'}`);
+    console.log(
+      `throughput ratio      ${medianRatio.toFixed(2)} of curl, median of the rounds (target >= ${TARGET_RATIO}): ${medianRatio >= TARGET_RATIO ? 'OK' : 'BELOW TARGET'}`,
+    );
     console.log(`  rounds              ${pairedRatios.map((r) => r.toFixed(2)).join(', ')}; best against best ${ratio.toFixed(2)}`);
     console.log(`  note                curl does not fsync; the activity must before it publishes`);
-    console.log(`peak RSS growth       ${peakGrowth.toFixed(1)} MB (target < ${TARGET_RSS_MB} MB): ${peakGrowth < TARGET_RSS_MB ? 'OK' : 'OVER TARGET'}`);
+    console.log(
+      `peak RSS growth       ${peakGrowth.toFixed(1)} MB (target < ${TARGET_RSS_MB} MB): ${peakGrowth < TARGET_RSS_MB ? 'OK' : 'OVER TARGET'}`,
+    );
     if (medianRatio < TARGET_RATIO || peakGrowth >= TARGET_RSS_MB) process.exitCode = 1;
   } finally {
     sandbox.kill('SIGTERM');
@@ -128,7 +132,18 @@ async function downloadThroughActivity(activities: Activities, input: DownloadSt
 async function curlToDisk(url: string, path: string): Promise<number> {
   const auth = Buffer.from(`${SANDBOX_CLIENT_ID}:${SANDBOX_API_KEY}`).toString('base64');
   const started = performance.now();
-  await promisify(execFile)('curl', ['-sSf', '-o', path, '-H', `Authorization: Basic ${auth}`, '-H', 'Accept: application/vnd.mx.api.v1+pdf', '-H', 'Accept-Version: v20111101', url]);
+  await promisify(execFile)('curl', [
+    '-sSf',
+    '-o',
+    path,
+    '-H',
+    `Authorization: Basic ${auth}`,
+    '-H',
+    'Accept: application/vnd.mx.api.v1+pdf',
+    '-H',
+    'Accept-Version: v20111101',
+    url,
+  ]);
   const seconds = (performance.now() - started) / 1000;
   if ((await stat(path)).size !== megabytes * MB) throw new Error('curl downloaded the wrong size');
   return seconds;
@@ -137,7 +152,15 @@ async function curlToDisk(url: string, path: string): Promise<number> {
 /** `npm run sandbox` in a child process, resolved once it prints its URL. */
 function startSandboxProcess(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cmd/sandbox.ts'], {
-    env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_STATEMENT_BYTES: String(megabytes * MB), SANDBOX_JOB_DURATION_MS: '50', MX_BASE_URL: '', MX_CLIENT_ID: '', MX_API_KEY: '' },
+    env: {
+      ...process.env,
+      SANDBOX_PORT: String(port),
+      SANDBOX_STATEMENT_BYTES: String(megabytes * MB),
+      SANDBOX_JOB_DURATION_MS: '50',
+      MX_BASE_URL: '',
+      MX_CLIENT_ID: '',
+      MX_API_KEY: '',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolveStart, reject) => {

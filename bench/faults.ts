@@ -64,7 +64,14 @@ async function measure(client: Client, sandbox: Sandbox, rate: number): Promise<
       client.workflow.start(guideOf(i), {
         taskQueue: 'bench',
         workflowId: `faults-${rate}-${i}-${Date.now()}`,
-        args: [{ userId: `faults-${i}`, institutionCode: 'mxbank', credentials: { username: 'mxuser', password: 'password' }, polling: FAULT_TOLERANT_POLLING }],
+        args: [
+          {
+            userId: `faults-${i}`,
+            institutionCode: 'mxbank',
+            credentials: { username: 'mxuser', password: 'password' },
+            polling: FAULT_TOLERANT_POLLING,
+          },
+        ],
       }),
     ),
   );
@@ -76,17 +83,24 @@ async function measure(client: Client, sandbox: Sandbox, rate: number): Promise<
     const retries = (await Promise.all(own.map((r) => retriesOf(r.handle)))).sort((a, b) => a.retries - b.retries);
     const completed = own.filter((r) => r.ok).length;
     const times = own.map((r) => r.ms).sort((a, b) => a - b);
-    console.log(`  ${guide}: ${completed}/${own.length} completed; run time median ${seconds(median(times))}, max ${seconds(times.at(-1)!)}`);
-    console.log(`    retries per run: median ${median(retries.map((r) => r.retries))}, max ${retries.at(-1)!.retries}, activities per run ${describe(retries)}`);
+    console.log(
+      `  ${guide}: ${completed}/${own.length} completed; run time median ${seconds(median(times))}, max ${seconds(times.at(-1)!)}`,
+    );
+    console.log(
+      `    retries per run: median ${median(retries.map((r) => r.retries))}, max ${retries.at(-1)!.retries}, activities per run ${describe(retries)}`,
+    );
     console.log(`    each run: ${retries.map((r) => r.retries).join(' ')}`);
   }
 }
 
 async function settle(handle: WorkflowHandle, started: number): Promise<{ handle: WorkflowHandle; ok: boolean; ms: number }> {
-  const ok = await handle.result().then(() => true, (error: unknown) => {
-    console.log(`  ${handle.workflowId} FAILED: ${(error as { cause?: Error }).cause?.message ?? String(error)}`);
-    return false;
-  });
+  const ok = await handle.result().then(
+    () => true,
+    (error: unknown) => {
+      console.log(`  ${handle.workflowId} FAILED: ${(error as { cause?: Error }).cause?.message ?? String(error)}`);
+      return false;
+    },
+  );
   return { handle, ok, ms: performance.now() - started };
 }
 

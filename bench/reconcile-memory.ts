@@ -19,9 +19,20 @@ const windowSize = Number(process.argv[3] && !['streamed', 'in-memory'].includes
 
 const guid = (i: number) => `TRN-${String(i).padStart(9, '0')}`;
 const transaction = (i: number, date: string, status = 'POSTED') => ({
-  guid: guid(i), account_guid: 'ACT-1', amount: (i % 997) / 10, type: 'DEBIT', date, status,
-  description: 'Grocery', original_description: 'SMITHS FOOD #4411', category: 'Groceries', posted_at: `${date}T23:00:00.000Z`,
-  created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z', memo: null, merchant_guid: null,
+  guid: guid(i),
+  account_guid: 'ACT-1',
+  amount: (i % 997) / 10,
+  type: 'DEBIT',
+  date,
+  status,
+  description: 'Grocery',
+  original_description: 'SMITHS FOOD #4411',
+  category: 'Groceries',
+  posted_at: `${date}T23:00:00.000Z`,
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
+  memo: null,
+  merchant_guid: null,
 });
 
 async function prepare(dir: string, size: number, window: number): Promise<void> {
@@ -31,13 +42,44 @@ async function prepare(dir: string, size: number, window: number): Promise<void>
   const out = createWriteStream(join(dir, stateKey));
   for (let i = 0; i < size; i++) {
     const date = i >= size - window ? '2026-03-10' : '2025-12-01';
-    const record: StateRecord = { guid: guid(i), transaction: transaction(i, date, i % 50 === 0 ? 'PENDING' : 'POSTED'), replacedPendingGuid: null, addedRunId: 'base', updatedRunId: 'base' };
+    const record: StateRecord = {
+      guid: guid(i),
+      transaction: transaction(i, date, i % 50 === 0 ? 'PENDING' : 'POSTED'),
+      replacedPendingGuid: null,
+      addedRunId: 'base',
+      updatedRunId: 'base',
+    };
     if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');
-  const lastRun = { runId: 'base', window: { fromDate: '2025-01-01', toDate: '2026-03-10' }, counts: { added: size, modified: 0, posted: 0, removed: 0 }, transactionCount: size, reconciledThrough: '2026-03-10', stateKey, changesKey: 'x', pointerKey: 'refresh/u/MBR-1/state.json', accountsKey: 'x', committedAt: '2026-03-10T00:00:00Z' };
-  writeFileSync(join(dir, 'refresh/u/MBR-1/state.json'), JSON.stringify({ version: 1, userId: 'u', memberGuid: 'MBR-1', stateKey, transactionCount: size, reconciledThrough: '2026-03-10', runs: 1, lastRun, changeSets: [], updatedAt: '' }));
+  const lastRun = {
+    runId: 'base',
+    window: { fromDate: '2025-01-01', toDate: '2026-03-10' },
+    counts: { added: size, modified: 0, posted: 0, removed: 0 },
+    transactionCount: size,
+    reconciledThrough: '2026-03-10',
+    stateKey,
+    changesKey: 'x',
+    pointerKey: 'refresh/u/MBR-1/state.json',
+    accountsKey: 'x',
+    committedAt: '2026-03-10T00:00:00Z',
+  };
+  writeFileSync(
+    join(dir, 'refresh/u/MBR-1/state.json'),
+    JSON.stringify({
+      version: 1,
+      userId: 'u',
+      memberGuid: 'MBR-1',
+      stateKey,
+      transactionCount: size,
+      reconciledThrough: '2026-03-10',
+      runs: 1,
+      lastRun,
+      changeSets: [],
+      updatedAt: '',
+    }),
+  );
   // The window: the last `window` transactions, every 50th posted now, a tenth gone, some new.
   const fresh: object[] = [];
   for (let i = size - window; i < size; i++) if (i % 10 !== 3) fresh.push(transaction(i, '2026-03-10'));
@@ -54,19 +96,39 @@ async function measure(dir: string, how: string): Promise<void> {
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
   const began = performance.now();
   const storage = createLocalStorage(dir);
-  const input = { userId: 'u', memberGuid: 'MBR-1', runId: 'run-1', fromDate: '2026-02-20', toDate: '2026-03-20', transactionsKey: 'exports/transactions.ndjson', accountsKey: 'x' };
+  const input = {
+    userId: 'u',
+    memberGuid: 'MBR-1',
+    runId: 'run-1',
+    fromDate: '2026-02-20',
+    toDate: '2026-03-20',
+    transactionsKey: 'exports/transactions.ndjson',
+    accountsKey: 'x',
+  };
   if (how === 'streamed') {
     await reconcileActivities({ storage, clock: { now: () => new Date() } } as unknown as ActivityDeps).reconcileTransactions(input);
   } else {
     // The baseline: everything in memory.
     const state = new Map<string, StateRecord>();
-    for await (const r of readNdjson<StateRecord>(storage.read('refresh/u/MBR-1/state/transactions.base.ndjson'), 'state')) state.set(r.guid, r);
+    for await (const r of readNdjson<StateRecord>(storage.read('refresh/u/MBR-1/state/transactions.base.ndjson'), 'state'))
+      state.set(r.guid, r);
     const fresh = new Map<string, Record<string, unknown>>();
-    for await (const t of readNdjson<Record<string, unknown> & { guid: string }>(storage.read(input.transactionsKey), 'window')) fresh.set(t.guid, t);
-    for (const [g, t] of fresh) state.set(g, { guid: g, transaction: t as StateRecord['transaction'], replacedPendingGuid: null, addedRunId: 'run-1', updatedRunId: 'run-1' });
+    for await (const t of readNdjson<Record<string, unknown> & { guid: string }>(storage.read(input.transactionsKey), 'window'))
+      fresh.set(t.guid, t);
+    for (const [g, t] of fresh)
+      state.set(g, {
+        guid: g,
+        transaction: t as StateRecord['transaction'],
+        replacedPendingGuid: null,
+        addedRunId: 'run-1',
+        updatedRunId: 'run-1',
+      });
     for (const [g, r] of state) if ((r.transaction.date as string) >= input.fromDate && !fresh.has(g)) state.delete(g);
     const sorted = [...state.values()].sort((a, b) => (a.guid < b.guid ? -1 : 1));
-    await storage.put('refresh/u/MBR-1/state/transactions.naive.ndjson', sorted.map((r) => `${JSON.stringify(r)}\n`));
+    await storage.put(
+      'refresh/u/MBR-1/state/transactions.naive.ndjson',
+      sorted.map((r) => `${JSON.stringify(r)}\n`),
+    );
   }
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss);
@@ -81,7 +143,12 @@ if (mode === 'streamed' || mode === 'in-memory') {
     await prepare(dir, stateSize, windowSize);
     console.log(`state: ${stateSize} transactions; window: ${windowSize} re-read (${windowSize / 10} gone, ${windowSize / 10} new)`);
     for (const how of ['in-memory', 'streamed']) {
-      const line = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/reconcile-memory.ts', how, dir], { encoding: 'utf8' }).trim().split('\n').pop()!;
+      const line = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/reconcile-memory.ts', how, dir], {
+        encoding: 'utf8',
+      })
+        .trim()
+        .split('\n')
+        .pop()!;
       const r = JSON.parse(line) as { how: string; peakGrowthMb: number; seconds: number };
       console.log(`${r.how.padEnd(10)} peak RSS growth ${r.peakGrowthMb.toFixed(1).padStart(7)} MB   ${r.seconds.toFixed(2)} s`);
     }

@@ -42,7 +42,12 @@ async function main(): Promise<void> {
   const s3 = await startVersitygw();
   const dir = await mkdtemp(join(resolve('.tmp'), 'bench-s3-'));
   try {
-    const mx = createMxClient({ baseUrl: `http://127.0.0.1:${port}`, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, timeoutMs: 30_000 });
+    const mx = createMxClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      clientId: SANDBOX_CLIENT_ID,
+      apiKey: SANDBOX_API_KEY,
+      timeoutMs: 30_000,
+    });
     const make = (name: string, storage: Storage): Backend => ({
       name,
       storage,
@@ -64,13 +69,21 @@ async function main(): Promise<void> {
         console.log(`round ${round}: ${backend.name.padEnd(15)} ${rate(run.seconds)} MB/s, RSS growth ${run.growthMb.toFixed(1)} MB`);
       }
     }
-    console.log(`statement             ${megabytes} MB, verified against content_hash, ${rounds} round(s); S3 parts ${PART_BYTES / MB} MB x ${QUEUE_SIZE} at once`);
+    console.log(
+      `statement             ${megabytes} MB, verified against content_hash, ${rounds} round(s); S3 parts ${PART_BYTES / MB} MB x ${QUEUE_SIZE} at once`,
+    );
     console.log(`backend               best MB/s   peak RSS growth`);
     for (const backend of backends) {
-      console.log(`${backend.name.padEnd(22)}${rate(Math.min(...backend.seconds)).padStart(9)}   ${Math.max(...backend.growthMb).toFixed(1).padStart(8)} MB`);
+      console.log(
+        `${backend.name.padEnd(22)}${rate(Math.min(...backend.seconds)).padStart(9)}   ${Math.max(...backend.growthMb)
+          .toFixed(1)
+          .padStart(8)} MB`,
+      );
     }
     const s3Growth = Math.max(...backends[1]!.growthMb);
-    console.log(`S3 peak RSS growth    ${s3Growth.toFixed(1)} MB (target < ${TARGET_RSS_MB} MB): ${s3Growth < TARGET_RSS_MB ? 'OK' : 'OVER TARGET'}`);
+    console.log(
+      `S3 peak RSS growth    ${s3Growth.toFixed(1)} MB (target < ${TARGET_RSS_MB} MB): ${s3Growth < TARGET_RSS_MB ? 'OK' : 'OVER TARGET'}`,
+    );
     if (s3Growth >= TARGET_RSS_MB) process.exitCode = 1;
   } finally {
     sandbox.kill('SIGTERM');
@@ -117,7 +130,15 @@ async function downloadThroughActivity(activities: Activities, input: DownloadSt
 /** `npm run sandbox` in a child process, resolved once it prints its URL. */
 function startSandboxProcess(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cmd/sandbox.ts'], {
-    env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_STATEMENT_BYTES: String(megabytes * MB), SANDBOX_JOB_DURATION_MS: '50', MX_BASE_URL: '', MX_CLIENT_ID: '', MX_API_KEY: '' },
+    env: {
+      ...process.env,
+      SANDBOX_PORT: String(port),
+      SANDBOX_STATEMENT_BYTES: String(megabytes * MB),
+      SANDBOX_JOB_DURATION_MS: '50',
+      MX_BASE_URL: '',
+      MX_CLIENT_ID: '',
+      MX_API_KEY: '',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolveStart, reject) => {

@@ -39,7 +39,8 @@ async function main(): Promise<void> {
     const members: [string, string][] = [];
     for (let i = 0; i < users; i++) {
       const user = (await call('POST', '/users', { user: { id: `bench-${i}` } })).user!.guid;
-      const member = (await call('POST', `/users/${user}/members`, { member: { institution_code: 'mxbank', credentials: MXBANK } })).member!.guid;
+      const member = (await call('POST', `/users/${user}/members`, { member: { institution_code: 'mxbank', credentials: MXBANK } })).member!
+        .guid;
       members.push([user, member]);
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -61,7 +62,9 @@ async function main(): Promise<void> {
     }
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     console.log(`${users} users, ${users} members with statements: state file ${(statSync(stateFile).size / 1024 / 1024).toFixed(2)} MB`);
-    console.log(`save (close: snapshot, write, fsync, rename) median ${median(saves).toFixed(1)} ms; load median ${median(loads).toFixed(1)} ms (${ROUNDS} rounds)`);
+    console.log(
+      `save (close: snapshot, write, fsync, rename) median ${median(saves).toFixed(1)} ms; load median ${median(loads).toFixed(1)} ms (${ROUNDS} rounds)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

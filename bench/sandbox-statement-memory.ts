@@ -17,7 +17,12 @@ async function main(): Promise<void> {
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(sandbox.url + path, {
       method,
-      headers: { authorization: auth, accept: 'application/vnd.mx.api.v1+json', 'accept-version': 'v20111101', 'content-type': 'application/json' },
+      headers: {
+        authorization: auth,
+        accept: 'application/vnd.mx.api.v1+json',
+        'accept-version': 'v20111101',
+        'content-type': 'application/json',
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return (await response.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -28,7 +33,9 @@ async function main(): Promise<void> {
       { guid: MX_BANK_USERNAME_GUID, value: 'mxuser' },
       { guid: MX_BANK_PASSWORD_GUID, value: 'password' },
     ];
-    const member = (await call('POST', `/users/${user}/members`, { member: { institution_code: 'mxbank', credentials, skip_aggregation: true } })).member.guid;
+    const member = (
+      await call('POST', `/users/${user}/members`, { member: { institution_code: 'mxbank', credentials, skip_aggregation: true } })
+    ).member.guid;
     await call('POST', `/users/${user}/members/${member}/fetch_statements`);
     await new Promise((resolve) => setTimeout(resolve, 100));
 
@@ -43,18 +50,32 @@ async function main(): Promise<void> {
     const uri = statements[0].uri as string;
 
     const { stdout } = await promisify(execFile)('curl', [
-      '-sS', '-o', '/dev/null', '-w', '%{size_download} %{time_total} %{http_code}',
-      '-H', `Authorization: ${auth}`, '-H', 'Accept: application/vnd.mx.api.v1+pdf', '-H', 'Accept-Version: v20111101', sandbox.url + uri,
+      '-sS',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{size_download} %{time_total} %{http_code}',
+      '-H',
+      `Authorization: ${auth}`,
+      '-H',
+      'Accept: application/vnd.mx.api.v1+pdf',
+      '-H',
+      'Accept-Version: v20111101',
+      sandbox.url + uri,
     ]);
     clearInterval(sampler);
     peak = Math.max(peak, process.memoryUsage().rss);
     const [bytes, seconds, status] = stdout.trim().split(' ').map(Number) as [number, number, number];
     const growthMb = (peak - baseline) / MB;
     console.log(`statement size        ${(bytes / MB).toFixed(1)} MB (HTTP ${status}, expected ${megabytes} MB)`);
-    console.log(`content_hash (first)  ${hashSeconds.toFixed(2)} s for ${statements.length} statements (one streamed pass over the shared prefix)`);
+    console.log(
+      `content_hash (first)  ${hashSeconds.toFixed(2)} s for ${statements.length} statements (one streamed pass over the shared prefix)`,
+    );
     console.log(`download throughput   ${(bytes / MB / seconds).toFixed(0)} MB/s (${seconds.toFixed(2)} s, curl to /dev/null)`);
     console.log(`sandbox RSS           baseline ${(baseline / MB).toFixed(0)} MB, peak ${(peak / MB).toFixed(0)} MB`);
-    console.log(`peak RSS growth       ${growthMb.toFixed(1)} MB (target < ${TARGET_MB} MB): ${growthMb < TARGET_MB ? 'OK' : 'OVER TARGET'}`);
+    console.log(
+      `peak RSS growth       ${growthMb.toFixed(1)} MB (target < ${TARGET_MB} MB): ${growthMb < TARGET_MB ? 'OK' : 'OVER TARGET'}`,
+    );
     if (bytes !== megabytes * MB || status !== 200) process.exitCode = 1;
   } finally {
     await sandbox.close();

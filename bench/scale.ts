@@ -65,7 +65,8 @@ async function main(): Promise<void> {
     for (const backend of backends) {
       const server = await backend.start();
       try {
-        for (const n of sizes) figures.push(await measure(backend.name, server.address, n, { scratch, bundlePath, sandboxUrl: sandbox.url }));
+        for (const n of sizes)
+          figures.push(await measure(backend.name, server.address, n, { scratch, bundlePath, sandboxUrl: sandbox.url }));
       } finally {
         await server.stop();
       }
@@ -75,16 +76,42 @@ async function main(): Promise<void> {
     await rm(scratch, { recursive: true, force: true });
   }
   console.log(`\nN fetchAccountData runs at once, one worker process; sandbox jobs take 400 ms. ratio = makespan / one run alone.`);
-  console.log(['server'.padEnd(22), 'N'.padStart(5), 'alone ms'.padStart(9), 'makespan ms'.padStart(12), 'ratio'.padStart(6), 'p50 ms'.padStart(8), 'p95 ms'.padStart(8), 'failed'.padStart(7), 'worker peak RSS'.padStart(16)].join(' '));
+  console.log(
+    [
+      'server'.padEnd(22),
+      'N'.padStart(5),
+      'alone ms'.padStart(9),
+      'makespan ms'.padStart(12),
+      'ratio'.padStart(6),
+      'p50 ms'.padStart(8),
+      'p95 ms'.padStart(8),
+      'failed'.padStart(7),
+      'worker peak RSS'.padStart(16),
+    ].join(' '),
+  );
   for (const f of figures) {
     console.log(
-      [f.backend.padEnd(22), String(f.n).padStart(5), String(f.aloneMs).padStart(9), String(f.makespanMs).padStart(12), (f.makespanMs / f.aloneMs).toFixed(1).padStart(6),
-        String(f.p50Ms).padStart(8), String(f.p95Ms).padStart(8), String(f.failures).padStart(7), `${f.workerPeakRssMb} MB`.padStart(16)].join(' '),
+      [
+        f.backend.padEnd(22),
+        String(f.n).padStart(5),
+        String(f.aloneMs).padStart(9),
+        String(f.makespanMs).padStart(12),
+        (f.makespanMs / f.aloneMs).toFixed(1).padStart(6),
+        String(f.p50Ms).padStart(8),
+        String(f.p95Ms).padStart(8),
+        String(f.failures).padStart(7),
+        `${f.workerPeakRssMb} MB`.padStart(16),
+      ].join(' '),
     );
   }
 }
 
-async function measure(backend: string, address: string, n: number, ctx: { scratch: string; bundlePath: string; sandboxUrl: string }): Promise<Figures> {
+async function measure(
+  backend: string,
+  address: string,
+  n: number,
+  ctx: { scratch: string; bundlePath: string; sandboxUrl: string },
+): Promise<Figures> {
   const storageDir = await mkdtemp(join(ctx.scratch, 'storage-'));
   const env = {
     TEMPORAL_ADDRESS: address,
@@ -123,8 +150,19 @@ async function measure(backend: string, address: string, n: number, ctx: { scrat
     const failed = outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[];
     if (failed.length) console.error(`[${backend}] ${failed.length} of ${n} runs failed; first: ${String(failed[0]!.reason)}`);
     const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] ?? NaN;
-    const figures = { backend, n, aloneMs, makespanMs, p50Ms: at(0.5), p95Ms: at(0.95), failures: failed.length, workerPeakRssMb: await peakRssMb(worker.child.pid!) };
-    console.log(`[${backend}] N=${n}: makespan ${makespanMs} ms (${(makespanMs / aloneMs).toFixed(1)}x one run alone, ${aloneMs} ms), p95 ${figures.p95Ms} ms, ${failed.length} failed`);
+    const figures = {
+      backend,
+      n,
+      aloneMs,
+      makespanMs,
+      p50Ms: at(0.5),
+      p95Ms: at(0.95),
+      failures: failed.length,
+      workerPeakRssMb: await peakRssMb(worker.child.pid!),
+    };
+    console.log(
+      `[${backend}] N=${n}: makespan ${makespanMs} ms (${(makespanMs / aloneMs).toFixed(1)}x one run alone, ${aloneMs} ms), p95 ${figures.p95Ms} ms, ${failed.length} failed`,
+    );
     return figures;
   } finally {
     await connection.close();

@@ -19,7 +19,11 @@ const encryption = new EncryptionCodec(randomBytes(32));
 const encryptOnly = new CodecChain([encryption]);
 const client = new CodecChain([new SealingCodec({ sealer }), encryption]);
 const worker = new WorkerPayloadCodec([new SealingCodec({ sealer }), encryption]);
-const input = defaultPayloadConverter.toPayload({ userId: 'alice', institutionCode: 'mxbank', credentials: { username: 'mxuser', password: 'password' } });
+const input = defaultPayloadConverter.toPayload({
+  userId: 'alice',
+  institutionCode: 'mxbank',
+  credentials: { username: 'mxuser', password: 'password' },
+});
 const large = defaultPayloadConverter.toPayload({ blob: randomBytes(768 * 1024).toString('base64') });
 const workflow = { type: 'workflow', namespace: 'default', workflowId: 'bench' } as const;
 

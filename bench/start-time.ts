@@ -15,7 +15,9 @@ async function once(label: string, dataDir?: string): Promise<string> {
     start.interrupt();
     await start.exited;
     await start.waitFor('[start] Stopped.', 5_000);
-    console.log(`${label.padEnd(40)} ready in ${(ready / 1000).toFixed(1)} s, stopped in ${((performance.now() - stopping) / 1000).toFixed(1)} s`);
+    console.log(
+      `${label.padEnd(40)} ready in ${(ready / 1000).toFixed(1)} s, stopped in ${((performance.now() - stopping) / 1000).toFixed(1)} s`,
+    );
     return start.dataDir;
   } finally {
     start.killAll();

@@ -36,7 +36,12 @@ async function main(): Promise<void> {
     startSandbox({ port: 0, jobDurationMs: 200 }),
     buildWorkflowBundle(),
   ]);
-  const env = { ...process.env, TEMPORAL_ADDRESS: server.address, PAYLOAD_CODEC_KEY: randomBytes(32).toString('base64'), DATA_DIR: workDir };
+  const env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: server.address,
+    PAYLOAD_CODEC_KEY: randomBytes(32).toString('base64'),
+    DATA_DIR: workDir,
+  };
   const config = loadConfig(env);
   const dataConverter = await loadDataConverter(config);
   const connection = await Connection.connect({ address: server.address });
@@ -47,7 +52,12 @@ async function main(): Promise<void> {
     connection: native,
     namespace: 'default',
     taskQueue: 'bench',
-    activities: createActivities({ mx, storage: createLocalStorage(join(workDir, 'storage')), clock: systemClock, secrets: loadOpener(config) }),
+    activities: createActivities({
+      mx,
+      storage: createLocalStorage(join(workDir, 'storage')),
+      clock: systemClock,
+      secrets: loadOpener(config),
+    }),
     workflowBundle: { code: bundle.code },
     dataConverter: await loadWorkerDataConverter(config),
     shutdownGraceTime: 1_000,
@@ -59,7 +69,15 @@ async function main(): Promise<void> {
         client.workflow.start('fetchAccountData', {
           taskQueue: 'bench',
           workflowId: `fetch-account-data-user${i}-mxbank`,
-          args: [{ userId: `user${i}`, institutionCode: 'mxbank', credentials: { username: 'mxuser', password: 'challenge' }, polling: { initialInterval: '200ms' }, mfa: { timeout: '10m' } }],
+          args: [
+            {
+              userId: `user${i}`,
+              institutionCode: 'mxbank',
+              credentials: { username: 'mxuser', password: 'challenge' },
+              polling: { initialInterval: '200ms' },
+              mfa: { timeout: '10m' },
+            },
+          ],
         }),
       ),
     );
@@ -69,18 +87,22 @@ async function main(): Promise<void> {
 
     const inProcess = await timeRounds(async () => {
       const listed = await listWaitingRuns(client);
-      if (listed.length !== runs || listed.some((run) => !run.progress)) throw new Error(`listed ${listed.length} runs, some without progress`);
+      if (listed.length !== runs || listed.some((run) => !run.progress))
+        throw new Error(`listed ${listed.length} runs, some without progress`);
     });
     report('listWaitingRuns (in-process)', inProcess);
 
     const web = await startSupportWeb({ client, host: '127.0.0.1', port: 0, token: randomBytes(16).toString('hex') });
     const login = await fetch(web.loginUrl);
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-    report('support page GET / (HTML)', await timeRounds(async () => {
-      const page = await fetch(`${web.url}/`, { headers: { cookie } });
-      if (page.status !== 200) throw new Error(`support page answered ${page.status}`);
-      await page.text();
-    }));
+    report(
+      'support page GET / (HTML)',
+      await timeRounds(async () => {
+        const page = await fetch(`${web.url}/`, { headers: { cookie } });
+        if (page.status !== 200) throw new Error(`support page answered ${page.status}`);
+        await page.text();
+      }),
+    );
     await web.close();
 
     const started = performance.now();
@@ -89,7 +111,14 @@ async function main(): Promise<void> {
     if ((JSON.parse(stdout) as unknown[]).length !== runs) throw new Error('the CLI listed a different number of runs');
     console.log(`npm run support -- pending --json (new process, incl. tsx start-up): ${Math.round(cliMs)} ms`);
   } finally {
-    await Promise.all(Array.from({ length: runs }, (_, i) => client.workflow.getHandle(`fetch-account-data-user${i}-mxbank`).terminate().catch(() => undefined)));
+    await Promise.all(
+      Array.from({ length: runs }, (_, i) =>
+        client.workflow
+          .getHandle(`fetch-account-data-user${i}-mxbank`)
+          .terminate()
+          .catch(() => undefined),
+      ),
+    );
     worker.shutdown();
     await running;
     await native.close();
@@ -113,7 +142,9 @@ async function timeRounds(fn: () => Promise<void>): Promise<number[]> {
 function report(what: string, sortedMs: number[]): void {
   const median = sortedMs[Math.floor(sortedMs.length / 2)]!;
   const max = sortedMs.at(-1)!;
-  console.log(`${what}, ${runs} runs: median ${Math.round(median)} ms, max ${Math.round(max)} ms over ${ROUNDS} rounds (target < ${TARGET_MS} ms): ${max < TARGET_MS ? 'OK' : 'OVER TARGET'}`);
+  console.log(
+    `${what}, ${runs} runs: median ${Math.round(median)} ms, max ${Math.round(max)} ms over ${ROUNDS} rounds (target < ${TARGET_MS} ms): ${max < TARGET_MS ? 'OK' : 'OVER TARGET'}`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -42,17 +42,32 @@ const connection = await Connection.connect({ address: server.address });
 const client = new Client({ connection });
 const native = await NativeConnection.connect({ address: server.address });
 const bundlePath = join(dir, 'workflow-bundle.js');
-writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: resolve('workflows/index.ts'), logger: new DefaultLogger('WARN') })).code);
+writeFileSync(
+  bundlePath,
+  (await bundleWorkflowCode({ workflowsPath: resolve('workflows/index.ts'), logger: new DefaultLogger('WARN') })).code,
+);
 
 async function runMode(webhooks: boolean): Promise<Sample[]> {
   const receiver = webhooks
-    ? await startWebhookReceiver({ port: 0, credentials: CREDENTIALS, client, background: new BackgroundAggregationLog(join(dir, 'bg.jsonl')), log: () => undefined })
+    ? await startWebhookReceiver({
+        port: 0,
+        credentials: CREDENTIALS,
+        client,
+        background: new BackgroundAggregationLog(join(dir, 'bg.jsonl')),
+        log: () => undefined,
+      })
     : undefined;
   const stops: (() => Promise<void>)[] = [];
   const queues: { sandbox: Sandbox; taskQueue: string; jobS: number }[] = [];
   for (const jobS of DURATIONS_S) {
     // A seed per sandbox: MX guids are unique, and the receiver finds runs by member guid across all of them.
-    const sandbox = await startSandbox({ port: 0, seed: jobS + (webhooks ? 1000 : 0), jobDurationMs: jobS * 1000, webhookUrl: receiver?.url, webhookAuth: CREDENTIALS });
+    const sandbox = await startSandbox({
+      port: 0,
+      seed: jobS + (webhooks ? 1000 : 0),
+      jobDurationMs: jobS * 1000,
+      webhookUrl: receiver?.url,
+      webhookAuth: CREDENTIALS,
+    });
     const taskQueue = `bench-${webhooks ? 'webhooks' : 'polling'}-${jobS}`;
     const mx = createMxClient({ baseUrl: sandbox.url, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, timeoutMs: 10_000 });
     const worker = await createWorker({
@@ -78,7 +93,9 @@ async function runMode(webhooks: boolean): Promise<Sample[]> {
   }
   try {
     // Every worker is up (loading the bundle costs CPU) before the first job starts.
-    return await Promise.all(queues.flatMap(({ sandbox, taskQueue, jobS }) => Array.from({ length: PER_DURATION }, (_, i) => oneRun(sandbox, taskQueue, jobS, i))));
+    return await Promise.all(
+      queues.flatMap(({ sandbox, taskQueue, jobS }) => Array.from({ length: PER_DURATION }, (_, i) => oneRun(sandbox, taskQueue, jobS, i))),
+    );
   } finally {
     for (const stop of stops) await stop();
     await receiver?.close();
@@ -92,7 +109,9 @@ async function oneRun(sandbox: Sandbox, taskQueue: string, jobS: number, i: numb
     args: [{ userId: `${taskQueue}-${i}`, institutionCode: 'mxbank', credentials: { username: 'mxuser', password: 'password' } }],
   });
   const manifest = (await handle.result()) as RunManifest;
-  const member = (await sandboxGet(sandbox, `/users/${manifest.user.guid}/members/${manifest.member.guid}`)) as { member: { successfully_aggregated_at: string } };
+  const member = (await sandboxGet(sandbox, `/users/${manifest.user.guid}/members/${manifest.member.guid}`)) as {
+    member: { successfully_aggregated_at: string };
+  };
   const jobEnd = Date.parse(member.member.successfully_aggregated_at);
   const { wokenAt, readAt } = await lastStatusRead(handle.workflowId);
   return { jobS, wokenAfterMs: wokenAt - jobEnd, noticedAfterMs: readAt - jobEnd, reads: manifest.attempts.polls };
@@ -115,7 +134,8 @@ async function sandboxGet(sandbox: Sandbox, path: string): Promise<unknown> {
  */
 async function lastStatusRead(workflowId: string): Promise<{ wokenAt: number; readAt: number }> {
   const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-  const at = (e: (typeof events)[number] | undefined) => Number(e?.eventTime?.seconds ?? NaN) * 1000 + Math.floor((e?.eventTime?.nanos ?? 0) / 1e6);
+  const at = (e: (typeof events)[number] | undefined) =>
+    Number(e?.eventTime?.seconds ?? NaN) * 1000 + Math.floor((e?.eventTime?.nanos ?? 0) / 1e6);
   const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'readMemberStatus');
   const last = scheduled.at(-1);
   const done = events.find((e) => Number(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? -1) === Number(last?.eventId));
@@ -146,10 +166,14 @@ function report(label: string, samples: Sample[]): string[] {
 }
 
 try {
-  console.log(`Jobs per mode: ${PER_DURATION} each of ${DURATIONS_S.join(', ')} s, all at once; webhooks mode polls every ${FALLBACK_MS / 1000} s as the fallback.`);
+  console.log(
+    `Jobs per mode: ${PER_DURATION} each of ${DURATIONS_S.join(', ')} s, all at once; webhooks mode polls every ${FALLBACK_MS / 1000} s as the fallback.`,
+  );
   const polling = await runMode(false);
   const webhooks = await runMode(true);
-  console.log(`${'mode'.padEnd(16)} jobs  woken median  lag median   lag max  reads med  reads max   per job length: median lag / median reads`);
+  console.log(
+    `${'mode'.padEnd(16)} jobs  woken median  lag median   lag max  reads med  reads max   per job length: median lag / median reads`,
+  );
   for (const line of [...report('polling only', polling), ...report('webhooks', webhooks)]) console.log(line);
 } finally {
   await native.close();

@@ -95,7 +95,9 @@ export async function build({ quiet = false } = {}) {
   // Each file replaced by rename, so a command started during a build loads a whole file, old or new.
   mkdirSync(distDir, { recursive: true });
   // Chunks before the commands that import them.
-  const files = [...result.outputFiles].sort((a, b) => Number(!basename(a.path).startsWith('chunk-')) - Number(!basename(b.path).startsWith('chunk-')));
+  const files = [...result.outputFiles].sort(
+    (a, b) => Number(!basename(a.path).startsWith('chunk-')) - Number(!basename(b.path).startsWith('chunk-')),
+  );
   for (const file of files) {
     const temp = `${file.path}.${process.pid}.tmp`;
     writeFileSync(temp, file.contents);

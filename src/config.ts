@@ -40,7 +40,10 @@ const storageUrl = z.string().superRefine((value, ctx) => {
 const s3Endpoint = z.string().superRefine((value, ctx) => {
   // Before parsing, and any "@": a secret key may hold "/", which moves it out of the URL's user info.
   if (value.includes('@')) {
-    return void ctx.addIssue({ code: 'custom', message: 'must not contain credentials; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead' });
+    return void ctx.addIssue({
+      code: 'custom',
+      message: 'must not contain credentials; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead',
+    });
   }
   let url: URL;
   try {
@@ -48,7 +51,8 @@ const s3Endpoint = z.string().superRefine((value, ctx) => {
   } catch {
     return void ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL such as http://127.0.0.1:7070' });
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL such as http://127.0.0.1:7070' });
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL such as http://127.0.0.1:7070' });
 });
 
 const schema = z
@@ -100,8 +104,14 @@ const schema = z
     STORAGE_URL: storageUrl.optional(),
     AWS_ENDPOINT_URL_S3: s3Endpoint.optional(),
     AWS_ENDPOINT_URL: s3Endpoint.optional(),
-    AWS_REGION: z.string().regex(/^[a-z0-9-]+$/, 'must be a region name such as us-east-1').optional(),
-    AWS_DEFAULT_REGION: z.string().regex(/^[a-z0-9-]+$/, 'must be a region name such as us-east-1').optional(),
+    AWS_REGION: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, 'must be a region name such as us-east-1')
+      .optional(),
+    AWS_DEFAULT_REGION: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, 'must be a region name such as us-east-1')
+      .optional(),
     AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
     AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     // The worker's Prometheus endpoint (README, "Metrics"): off unless METRICS_PORT is set.
@@ -111,7 +121,10 @@ const schema = z
       .min(0, 'must be a port number 0-65535')
       .max(65535, 'must be a port number 0-65535')
       .optional(),
-    METRICS_HOST: z.string().regex(/^[^\s/]+$/, 'must be a host name or IP address to listen on, such as 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
+    METRICS_HOST: z
+      .string()
+      .regex(/^[^\s/]+$/, 'must be a host name or IP address to listen on, such as 127.0.0.1 or 0.0.0.0')
+      .default('127.0.0.1'),
     // MX webhooks in (npm run webhooks) and run events out (README, "Webhooks and events").
     WEBHOOKS_HOST: z.string().min(1).default('127.0.0.1'),
     WEBHOOKS_PORT: port.default(8091),
@@ -140,10 +153,13 @@ const schema = z
     }
     if (env.STORAGE_URL) {
       if (!env.AWS_ENDPOINT_URL_S3 && !env.AWS_ENDPOINT_URL && !env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
-        const message = 'is required when STORAGE_URL is set without AWS_ENDPOINT_URL_S3 (the bucket\'s AWS region, e.g. us-east-1)';
+        const message = "is required when STORAGE_URL is set without AWS_ENDPOINT_URL_S3 (the bucket's AWS region, e.g. us-east-1)";
         ctx.addIssue({ code: 'custom', path: ['AWS_REGION'], message });
       }
-      for (const [key, other] of [['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'], ['AWS_SECRET_ACCESS_KEY', 'AWS_ACCESS_KEY_ID']] as const) {
+      for (const [key, other] of [
+        ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'],
+        ['AWS_SECRET_ACCESS_KEY', 'AWS_ACCESS_KEY_ID'],
+      ] as const) {
         if (env[key] && !env[other]) ctx.addIssue({ code: 'custom', path: [other], message: `is required when ${key} is set` });
       }
     }
@@ -321,7 +337,10 @@ export function describeConfig(config: Config): Record<string, unknown> {
       sealPreviousKeys: config.codec.sealPreviousKeys?.map(() => '[redacted]'),
     },
     sandbox: { ...config.sandbox, webhookAuth: config.sandbox.webhookAuth && { ...config.sandbox.webhookAuth, password: '[redacted]' } },
-    webhooks: { ...config.webhooks, credentials: config.webhooks.credentials && { ...config.webhooks.credentials, password: '[redacted]' } },
+    webhooks: {
+      ...config.webhooks,
+      credentials: config.webhooks.credentials && { ...config.webhooks.credentials, password: '[redacted]' },
+    },
     events: { ...config.events, secret: config.events.secret ? '[redacted]' : undefined },
   };
 }

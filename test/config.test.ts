@@ -16,16 +16,22 @@ const problemOf = (env: Record<string, string>) => {
 };
 
 describe('MX_BASE_URL', () => {
-  it.each(['https://int-api.mx.com', 'https://api.mx.com/', 'http://127.0.0.1:8090', 'http://127.8.9.10', 'http://localhost:8090', 'http://[::1]:8090'])(
-    'accepts %s',
-    (url) => expect(loadConfig(withMx({ MX_BASE_URL: url })).mx.baseUrl).toBe(url),
-  );
+  it.each([
+    'https://int-api.mx.com',
+    'https://api.mx.com/',
+    'http://127.0.0.1:8090',
+    'http://127.8.9.10',
+    'http://localhost:8090',
+    'http://[::1]:8090',
+  ])('accepts %s', (url) => expect(loadConfig(withMx({ MX_BASE_URL: url })).mx.baseUrl).toBe(url));
 
   it.each(['http://int-api.mx.com', 'http://10.0.0.5:8090', 'http://sandbox:8090', 'http://127.0.0.1.example.com', 'http://[::2]'])(
     'refuses %s: the API key would travel in clear text',
     (url) => {
       const message = problemOf(withMx({ MX_BASE_URL: url }));
-      expect(message).toContain('MX_BASE_URL: must be https:// (MX serves only HTTPS; http:// would send the API key in clear text), except on loopback');
+      expect(message).toContain(
+        'MX_BASE_URL: must be https:// (MX serves only HTTPS; http:// would send the API key in clear text), except on loopback',
+      );
       expect(message).not.toContain(API_KEY);
       expect(message).not.toContain(url);
     },
@@ -41,7 +47,13 @@ describe('proxy variables', () => {
 
   it('reads HTTPS_PROXY, HTTP_PROXY and NO_PROXY for MX, the lowercase spelling first, as curl does', () => {
     const config = loadConfig(
-      withMx({ MX_BASE_URL: 'https://int-api.mx.com', HTTPS_PROXY: 'http://upper:3128', https_proxy: 'http://lower:3128', HTTP_PROXY: 'proxy:8080', NO_PROXY: '.internal' }),
+      withMx({
+        MX_BASE_URL: 'https://int-api.mx.com',
+        HTTPS_PROXY: 'http://upper:3128',
+        https_proxy: 'http://lower:3128',
+        HTTP_PROXY: 'proxy:8080',
+        NO_PROXY: '.internal',
+      }),
     );
     expect(config.mx.proxy).toEqual({ httpsProxy: 'http://lower:3128', httpProxy: 'proxy:8080', noProxy: '.internal' });
   });

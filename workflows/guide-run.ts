@@ -249,7 +249,10 @@ export class GuideRun {
     if (mfa.awaiting) {
       lines.push('', `**Waiting for MFA answers** (round ${mfa.round}, until ${mfa.deadline}):`);
       for (const c of mfa.challenges) lines.push(`- \`${c.guid}\` ${c.type}: ${c.label ?? c.fieldName ?? ''}`);
-      lines.push('', `Answer with \`temporal workflow update execute --workflow-id ${workflowInfo().workflowId} --name answerMfa --input '{"answers":[{"guid":"…","value":"…"}]}'\``);
+      lines.push(
+        '',
+        `Answer with \`temporal workflow update execute --workflow-id ${workflowInfo().workflowId} --name answerMfa --input '{"answers":[{"guid":"…","value":"…"}]}'\``,
+      );
     }
     return lines.join('\n');
   }

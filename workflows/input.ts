@@ -9,9 +9,7 @@ import { secretProblem } from './secret-values';
 import { undecodableReason } from './undecodable';
 
 /** Safe in workflow ids and storage keys, and still any partner id a person would choose. */
-const partnerId = z
-  .string()
-  .regex(/^[A-Za-z0-9._@-]{1,100}$/, 'must be 1-100 characters of letters, digits, ".", "_", "@" or "-"');
+const partnerId = z.string().regex(/^[A-Za-z0-9._@-]{1,100}$/, 'must be 1-100 characters of letters, digits, ".", "_", "@" or "-"');
 const isoDate = z.iso.date('must be a date as YYYY-MM-DD');
 /** A credential value, usually sealed: its length is checked on what is inside, so 1 MB fails here, not at MX. */
 const credentialValue = z.string().superRefine((value, ctx) => {
@@ -52,9 +50,7 @@ const inputSchema = z
         conflictInterval: duration(5_000),
       })
       .default({ endStates: 2, conflictInterval: 5_000 }),
-    statements: z
-      .strictObject({ concurrency: z.number().int().min(1).max(16).default(4) })
-      .default({ concurrency: 4 }),
+    statements: z.strictObject({ concurrency: z.number().int().min(1).max(16).default(4) }).default({ concurrency: 4 }),
     /** Continue-as-new once history passes this many events (or the server suggests it). */
     maxHistoryEvents: z.number().int().min(50).max(40_000).default(4_000),
     /** Set only by the workflow itself when it continues as new. */

@@ -102,15 +102,7 @@ export const MxStep = defineSearchAttributeKey('MxStep', SearchAttributeType.KEY
 export const MxAwaitingMfa = defineSearchAttributeKey('MxAwaitingMfa', SearchAttributeType.BOOL);
 
 /** Every custom search attribute the workflows set; `npm start` and the test server register these. */
-export const SEARCH_ATTRIBUTES = [
-  MxUserId,
-  MxUserGuid,
-  MxMemberGuid,
-  MxInstitution,
-  MxConnectionStatus,
-  MxStep,
-  MxAwaitingMfa,
-] as const;
+export const SEARCH_ATTRIBUTES = [MxUserId, MxUserGuid, MxMemberGuid, MxInstitution, MxConnectionStatus, MxStep, MxAwaitingMfa] as const;
 
 /** `--search-attribute` arguments for `temporal server start-dev`. */
 export function searchAttributeFlags(): string[] {

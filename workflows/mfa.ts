@@ -128,7 +128,10 @@ export class Mfa {
       throw ApplicationFailure.nonRetryable(message, FAILURES.mfaAnswerRejected.type);
     };
     const undecodable = undecodableReason(payload);
-    if (undecodable) reject(`The answers could not be decoded (${undecodable}); nothing was applied. Send them again through the codec server or the support tool.`);
+    if (undecodable)
+      reject(
+        `The answers could not be decoded (${undecodable}); nothing was applied. Send them again through the codec server or the support tool.`,
+      );
     if (!this.open) reject('No MFA challenge is pending for this run; nothing to answer.');
     if (!payload || !Array.isArray(payload.answers) || payload.answers.length === 0) {
       reject('Expected {"answers":[{"guid":"CRD-…","value":"…"}]} with at least one answer.');

@@ -34,7 +34,15 @@ export const END_STATES: Readonly<Record<string, EndState>> = {
 
 /** The statuses the guide lists as safe to start a job from (with is_being_aggregated false). */
 export const STARTABLE = new Set([
-  'CREATED', 'CONNECTED', 'DEGRADED', 'DISCONNECTED', 'EXPIRED', 'FAILED', 'IMPEDED', 'RECONNECTED', 'UPDATED',
+  'CREATED',
+  'CONNECTED',
+  'DEGRADED',
+  'DISCONNECTED',
+  'EXPIRED',
+  'FAILED',
+  'IMPEDED',
+  'RECONNECTED',
+  'UPDATED',
 ]);
 
 export function endStateOf(status: string | null, isBeingAggregated: boolean): EndState | undefined {

@@ -43,7 +43,10 @@ const s = guideInputShape;
 const refreshInputSchema = z
   .strictObject({
     userId: s.userId,
-    memberGuid: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be an MX member guid (MBR-…)').optional(),
+    memberGuid: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be an MX member guid (MBR-…)')
+      .optional(),
     institutionCode: s.institutionCode,
     /** Re-read this many days before the last reconciled date: late postings and removals land there. */
     overlapDays: z.number().int().min(0).max(120).default(14),
@@ -57,7 +60,10 @@ const refreshInputSchema = z
     maxHistoryEvents: s.maxHistoryEvents,
     continued: s.continued,
   })
-  .refine((input) => input.memberGuid || input.institutionCode, { message: 'memberGuid or institutionCode is required', path: ['memberGuid'] });
+  .refine((input) => input.memberGuid || input.institutionCode, {
+    message: 'memberGuid or institutionCode is required',
+    path: ['memberGuid'],
+  });
 
 export type RefreshMemberInput = z.input<typeof refreshInputSchema>;
 
@@ -78,7 +84,11 @@ export interface RefreshResult {
 
 export async function refreshMember(input: RefreshMemberInput): Promise<RefreshResult> {
   const options = parseRefreshInput(input);
-  const run = new GuideRun('refreshMember', { ...options, statements: { concurrency: 1 } } as GuideOptions, input as Record<string, unknown>);
+  const run = new GuideRun(
+    'refreshMember',
+    { ...options, statements: { concurrency: 1 } } as GuideOptions,
+    input as Record<string, unknown>,
+  );
   run.mfa.install();
   setHandler(progressQuery, () => run.snapshot());
   try {
@@ -179,10 +189,9 @@ async function reconcile(run: GuideRun, options: RefreshOptions): Promise<Refres
   const window = refreshWindow(state.reconciledThrough, options);
   const keyPrefix = `refresh/${userId}/${memberGuid}/runs/${runId}`;
   run.step('EXPORTING_ACCOUNTS', `Re-reading accounts and transactions from ${window.fromDate} to ${window.toDate}.`);
-  const exported = await bulk.exportAccountsAndTransactions.executeWithOptions(
-    { summary: `export ${window.fromDate}..${window.toDate}` },
-    [{ ...run.memberRef(), ...window, keyPrefix }],
-  );
+  const exported = await bulk.exportAccountsAndTransactions.executeWithOptions({ summary: `export ${window.fromDate}..${window.toDate}` }, [
+    { ...run.memberRef(), ...window, keyPrefix },
+  ]);
   run.step('RECONCILING', `Reconciling ${exported.transactionCount} transaction(s) with the stored state.`);
   const reconciliation = await refresh.reconcileTransactions({
     userId,
@@ -200,7 +209,12 @@ async function reconcile(run: GuideRun, options: RefreshOptions): Promise<Refres
     member: { guid: memberGuid, connectionStatus: p.connectionStatus },
     baseline,
     reconciliation,
-    attempts: { polls: run.counters.polls, jobStarts: run.counters.jobStarts, mfaRounds: run.counters.mfaRounds, jobRetries: run.counters.jobRetries },
+    attempts: {
+      polls: run.counters.polls,
+      jobStarts: run.counters.jobStarts,
+      mfaRounds: run.counters.mfaRounds,
+      jobRetries: run.counters.jobRetries,
+    },
     phasesMs: run.phasesMs,
     startedAt: p.startedAt,
     completedAt: new Date(Date.now()).toISOString(),
@@ -213,7 +227,9 @@ async function reconcile(run: GuideRun, options: RefreshOptions): Promise<Refres
 /** From `overlapDays` before the last reconciled date (or 90 days back the first time) to `lookaheadDays` ahead. */
 function refreshWindow(reconciledThrough: string | null, options: RefreshOptions): { fromDate: string; toDate: string } {
   const toDate = isoDay(Date.now() + options.lookaheadDays * DAY_MS);
-  const from = reconciledThrough ? isoDay(Date.parse(reconciledThrough) - options.overlapDays * DAY_MS) : isoDay(Date.now() - FIRST_WINDOW_DAYS * DAY_MS);
+  const from = reconciledThrough
+    ? isoDay(Date.parse(reconciledThrough) - options.overlapDays * DAY_MS)
+    : isoDay(Date.now() - FIRST_WINDOW_DAYS * DAY_MS);
   return { fromDate: from < toDate ? from : toDate, toDate };
 }
 
@@ -236,5 +252,3 @@ function named(err: ApplicationFailure | ActivityFailure): ApplicationFailure {
     nonRetryable: true,
   });
 }
-
-

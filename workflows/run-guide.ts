@@ -1,14 +1,6 @@
 // What both guides do around their steps: validate input, answer queries and MFA messages from the
 // start, and turn every way a run can end into a named outcome a person can act on.
-import {
-  ActivityFailure,
-  allHandlersFinished,
-  ApplicationFailure,
-  condition,
-  isCancellation,
-  log,
-  setHandler,
-} from '@temporalio/workflow';
+import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, isCancellation, log, setHandler } from '@temporalio/workflow';
 import { FAILURES, failureOf } from '../src/failures/catalogue';
 import { activityFailureType } from '../src/failures/raise';
 import { GuideRun } from './guide-run';

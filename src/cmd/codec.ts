@@ -8,8 +8,16 @@ import { loadCodecServerCodec } from '../temporal/data-converter';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const corsOrigins = config.codec.corsOrigins ?? [`http://localhost:${config.temporal.uiPort}`, `http://127.0.0.1:${config.temporal.uiPort}`];
-  const server = await startCodecServer({ host: config.codec.host, port: config.codec.port, codec: await loadCodecServerCodec(config), corsOrigins });
+  const corsOrigins = config.codec.corsOrigins ?? [
+    `http://localhost:${config.temporal.uiPort}`,
+    `http://127.0.0.1:${config.temporal.uiPort}`,
+  ];
+  const server = await startCodecServer({
+    host: config.codec.host,
+    port: config.codec.port,
+    codec: await loadCodecServerCodec(config),
+    corsOrigins,
+  });
   console.log(`Codec server listening on ${server.url} for ${corsOrigins.join(', ')}. Ctrl-C stops it.`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -8,7 +8,9 @@ import { startSandbox } from '../sandbox/server';
 async function main(): Promise<void> {
   const config = loadConfig();
   // Without MX_BASE_URL the MX client talks to this sandbox with config.mx's keys, so accept exactly those.
-  const keys = config.mx.baseUrl ? { clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY } : { clientId: config.mx.clientId, apiKey: config.mx.apiKey };
+  const keys = config.mx.baseUrl
+    ? { clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY }
+    : { clientId: config.mx.clientId, apiKey: config.mx.apiKey };
   const { host, port, ...knobs } = config.sandbox;
   const stateFile = join(config.dataDir, 'sandbox', 'state.json');
   const sandbox = await startSandbox({ host, port, ...knobs, ...keys, stateFile, log: config.logLevel === 'DEBUG' });

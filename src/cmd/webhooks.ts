@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const credentials = config.webhooks.credentials;
   if (!credentials) {
-    throw new ConfigError('WEBHOOKS_PASSWORD is not set: the receiver accepts only webhooks with HTTP Basic credentials (set WEBHOOKS_USERNAME and WEBHOOKS_PASSWORD, and the same pair on MX\'s webhook configuration).');
+    throw new ConfigError(
+      "WEBHOOKS_PASSWORD is not set: the receiver accepts only webhooks with HTTP Basic credentials (set WEBHOOKS_USERNAME and WEBHOOKS_PASSWORD, and the same pair on MX's webhook configuration).",
+    );
   }
   const target = temporalTarget();
   const client = await connectClient(target, { dataConverter: await loadDataConverter(config) });

@@ -88,13 +88,18 @@ const SWEEP_EVERY_MS = 15 * 60_000;
 const EXPORT_PARTS_ABANDONED_AFTER_MS = 3 * 60 * 60_000;
 
 function sweepPeriodically(storage: Storage): () => void {
-  const report = (what: string) => [
-    (removed: string[]) => removed.length && console.log(`Removed ${removed.length} ${what}.`),
-    (err: unknown) => console.error(`Sweeping ${what} failed: ${err instanceof Error ? err.message : String(err)}`),
-  ] as const;
+  const report = (what: string) =>
+    [
+      (removed: string[]) => removed.length && console.log(`Removed ${removed.length} ${what}.`),
+      (err: unknown) => console.error(`Sweeping ${what} failed: ${err instanceof Error ? err.message : String(err)}`),
+    ] as const;
   const sweep = () => {
-    void storage.sweep?.(SWEEP_OLDER_THAN_MS).then(...report('partial file(s) untouched for an hour (crashed attempts that no retry resumed)'));
-    void storage.sweep?.(EXPORT_PARTS_ABANDONED_AFTER_MS, isExportPartName).then(...report('staging part(s) of exports that ended for good'));
+    void storage
+      .sweep?.(SWEEP_OLDER_THAN_MS)
+      .then(...report('partial file(s) untouched for an hour (crashed attempts that no retry resumed)'));
+    void storage
+      .sweep?.(EXPORT_PARTS_ABANDONED_AFTER_MS, isExportPartName)
+      .then(...report('staging part(s) of exports that ended for good'));
   };
   sweep();
   const timer = setInterval(sweep, SWEEP_EVERY_MS).unref();

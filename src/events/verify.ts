@@ -18,7 +18,12 @@ export interface VerifyOptions {
 }
 
 /** Returns the event when the signature is valid and fresh; otherwise throws EventSignatureError saying why. */
-export function verifyEvent(rawBody: string | Buffer, header: string | string[] | undefined, secret: string, options: VerifyOptions = {}): RunEvent {
+export function verifyEvent(
+  rawBody: string | Buffer,
+  header: string | string[] | undefined,
+  secret: string,
+  options: VerifyOptions = {},
+): RunEvent {
   if (!secret) throw new EventSignatureError('No secret to verify with: set the shared secret (EVENTS_SECRET).');
   if (typeof header !== 'string' || header === '') throw new EventSignatureError('The Mx-Guides-Signature header is missing.');
   const parts = new Map<string, string[]>();
@@ -34,7 +39,9 @@ export function verifyEvent(rawBody: string | Buffer, header: string | string[] 
   const tolerance = options.toleranceSeconds ?? 300;
   const now = Math.floor((options.now ?? Date.now()) / 1000);
   if (Math.abs(now - timestamp) > tolerance) {
-    throw new EventSignatureError(`The delivery is ${Math.abs(now - timestamp)} s old, more than the ${tolerance} s allowed: refused as a possible replay.`);
+    throw new EventSignatureError(
+      `The delivery is ${Math.abs(now - timestamp)} s old, more than the ${tolerance} s allowed: refused as a possible replay.`,
+    );
   }
   const body = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
   const expected = Buffer.from(signatureOf(secret, timestamp, body), 'hex');

@@ -49,7 +49,11 @@ export function guideWorkflowId(guide: Guide, input: Pick<GuideInput, 'userId' |
 }
 
 function slug(name: string): string {
-  return name.trim().toLowerCase().replace(/[^a-z0-9._@]+/g, '-').replace(/^-+|-+$/g, '');
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9._@]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
 
 export class InvalidGuideInputError extends Error {

@@ -55,7 +55,10 @@ export async function startGuide(client: Client, guide: Guide, input: GuideInput
     const running = await client.workflow
       .getHandle(workflowId)
       .describe()
-      .then((d) => d.runId, () => undefined);
+      .then(
+        (d) => d.runId,
+        () => undefined,
+      );
     throw new GuideAlreadyRunningError(workflowId, running);
   }
 }

@@ -34,13 +34,16 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       return;
     }
     void Promise.all([registry.metrics(), readSdkMetrics(options.sdkMetricsUrl)]).then(
-      ([own, sdk]) => response.writeHead(200, { 'content-type': registry.contentType }).end(request.method === 'HEAD' ? undefined : `${own}\n${sdk}`),
-      (error: unknown) => response.writeHead(500, { 'content-type': 'text/plain' }).end(`Collecting metrics failed: ${(error as Error).message}\n`),
+      ([own, sdk]) =>
+        response.writeHead(200, { 'content-type': registry.contentType }).end(request.method === 'HEAD' ? undefined : `${own}\n${sdk}`),
+      (error: unknown) =>
+        response.writeHead(500, { 'content-type': 'text/plain' }).end(`Collecting metrics failed: ${(error as Error).message}\n`),
     );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      const why = error.code === 'EADDRINUSE' ? 'the port is already in use; set METRICS_PORT to another one' : (error.code ?? error.message);
+      const why =
+        error.code === 'EADDRINUSE' ? 'the port is already in use; set METRICS_PORT to another one' : (error.code ?? error.message);
       reject(new Error(`The metrics endpoint cannot listen on ${options.host}:${options.port} (METRICS_HOST, METRICS_PORT): ${why}`));
     });
     server.listen(options.port, options.host, () => resolve());

@@ -18,7 +18,9 @@ export function workflowMetricsSinks(metrics: GuideMetrics | undefined): Injecte
       runStarted: { fn: (info) => metrics.runsStarted.inc({ guide: typeLabel(info.workflowType) }) },
       runEnded: { fn: (info, outcome) => metrics.runsEnded.inc({ guide: typeLabel(info.workflowType), outcome: typeLabel(outcome) }) },
       mfaRoundOpened: { fn: (info) => metrics.mfaRounds.inc({ guide: typeLabel(info.workflowType) }) },
-      mfaAnswered: { fn: (info, waitedMs) => metrics.mfaAnswerWait.observe({ guide: typeLabel(info.workflowType) }, Math.max(0, waitedMs) / 1000) },
+      mfaAnswered: {
+        fn: (info, waitedMs) => metrics.mfaAnswerWait.observe({ guide: typeLabel(info.workflowType) }, Math.max(0, waitedMs) / 1000),
+      },
     },
   };
 }

@@ -107,11 +107,21 @@ export interface MxClient {
   resumeAggregation(userGuid: string, memberGuid: string, answers: CredentialValue[], options?: CallOptions): Promise<MxMember>;
   fetchStatements(userGuid: string, memberGuid: string, options?: CallOptions): Promise<MxMember>;
   listMemberAccounts(userGuid: string, memberGuid: string, options?: CallOptions): AsyncGenerator<MxAccount>;
-  listTransactionsByAccount(userGuid: string, accountGuid: string, window: DateWindow, options?: CallOptions): AsyncGenerator<MxTransaction>;
+  listTransactionsByAccount(
+    userGuid: string,
+    accountGuid: string,
+    window: DateWindow,
+    options?: CallOptions,
+  ): AsyncGenerator<MxTransaction>;
   /** One page of `listMemberAccounts`, at MX's largest page size. */
   readMemberAccountsPage(userGuid: string, memberGuid: string, options: PageOptions): Promise<Page<MxAccount>>;
   /** One page of `listTransactionsByAccount`, at MX's largest page size. */
-  readTransactionsByAccountPage(userGuid: string, accountGuid: string, window: DateWindow, options: PageOptions): Promise<Page<MxTransaction>>;
+  readTransactionsByAccountPage(
+    userGuid: string,
+    accountGuid: string,
+    window: DateWindow,
+    options: PageOptions,
+  ): Promise<Page<MxTransaction>>;
   listTransactionsByMember(userGuid: string, memberGuid: string, window: DateWindow, options?: CallOptions): AsyncGenerator<MxTransaction>;
   listStatements(userGuid: string, memberGuid: string, options?: CallOptions): AsyncGenerator<MxStatement>;
   readStatement(userGuid: string, memberGuid: string, statementGuid: string, options?: CallOptions): Promise<MxStatement>;

@@ -82,12 +82,23 @@ type ListSchema<K extends string, T> = z.ZodType<{ [P in K]: T[] } & { paginatio
  * One list endpoint as an async iterator over all of its pages. The call is built lazily, so a bad
  * identifier surfaces from the first `next()` like any other failure.
  */
-async function* lister<K extends string, T>(http: MxHttp, key: K, schema: ListSchema<K, T>, build: () => ListCall, perPage?: number): AsyncGenerator<T> {
+async function* lister<K extends string, T>(
+  http: MxHttp,
+  key: K,
+  schema: ListSchema<K, T>,
+  build: () => ListCall,
+  perPage?: number,
+): AsyncGenerator<T> {
   yield* paginate(pageReader(http, key, schema, build()), perPage);
 }
 
 /** Reads one page of a list endpoint. */
-function pageReader<K extends string, T>(http: MxHttp, key: K, schema: ListSchema<K, T>, call: ListCall): (page: number, perPage: number) => Promise<Page<T>> {
+function pageReader<K extends string, T>(
+  http: MxHttp,
+  key: K,
+  schema: ListSchema<K, T>,
+  call: ListCall,
+): (page: number, perPage: number) => Promise<Page<T>> {
   return async (page, recordsPerPage) => {
     const query = { ...call.query, page, records_per_page: recordsPerPage };
     const { data } = await http.json({ ...call, method: 'GET', query, schema });
@@ -105,7 +116,14 @@ async function must<T>(result: Promise<{ data: T | null }>): Promise<T> {
 function userCalls(http: MxHttp): Pick<MxClient, 'createUser' | 'listUsers' | 'readUser'> {
   return {
     async createUser(body, options) {
-      const call = { endpoint: 'createUser', method: 'POST', path: '/users', body: { user: body }, schema: user, signal: options?.signal } as const;
+      const call = {
+        endpoint: 'createUser',
+        method: 'POST',
+        path: '/users',
+        body: { user: body },
+        schema: user,
+        signal: options?.signal,
+      } as const;
       return (await must(http.json(call))).user;
     },
     listUsers(filter = {}, options) {
@@ -119,27 +137,50 @@ function userCalls(http: MxHttp): Pick<MxClient, 'createUser' | 'listUsers' | 'r
   };
 }
 
-function institutionCalls(http: MxHttp, version: MxVersion): Pick<MxClient, 'listInstitutions' | 'readInstitution' | 'listInstitutionCredentials'> {
+function institutionCalls(
+  http: MxHttp,
+  version: MxVersion,
+): Pick<MxClient, 'listInstitutions' | 'readInstitution' | 'listInstitutionCredentials'> {
   const institutions = listEnvelope('institutions', version.institution);
   const institution = envelope('institution', version.institution);
   return {
     listInstitutions(search, options) {
-      const call = () => ({ endpoint: 'listInstitutions', path: '/institutions', query: version.institutionQuery(search), signal: options?.signal });
+      const call = () => ({
+        endpoint: 'listInstitutions',
+        path: '/institutions',
+        query: version.institutionQuery(search),
+        signal: options?.signal,
+      });
       return lister(http, 'institutions', institutions, call, MAX_INSTITUTIONS_PER_PAGE);
     },
     async readInstitution(institutionCode, options) {
       const at = path`/institutions/${institutionCode}`;
-      return (await must(http.json({ endpoint: 'readInstitution', method: 'GET', path: at, schema: institution, signal: options?.signal }))).institution;
+      return (await must(http.json({ endpoint: 'readInstitution', method: 'GET', path: at, schema: institution, signal: options?.signal })))
+        .institution;
     },
     listInstitutionCredentials(institutionCode, options) {
-      const call = () => ({ endpoint: 'listInstitutionCredentials', path: path`/institutions/${institutionCode}/credentials`, signal: options?.signal });
+      const call = () => ({
+        endpoint: 'listInstitutionCredentials',
+        path: path`/institutions/${institutionCode}/credentials`,
+        signal: options?.signal,
+      });
       return lister(http, 'credentials', credentials, call);
     },
   };
 }
 
-type MemberCalls = Pick<MxClient, 'createMember' | 'readMember' | 'updateMember' | 'listMembers' | 'readMemberStatus'
-  | 'aggregateMember' | 'fetchStatements' | 'resumeAggregation' | 'listMemberChallenges'>;
+type MemberCalls = Pick<
+  MxClient,
+  | 'createMember'
+  | 'readMember'
+  | 'updateMember'
+  | 'listMembers'
+  | 'readMemberStatus'
+  | 'aggregateMember'
+  | 'fetchStatements'
+  | 'resumeAggregation'
+  | 'listMemberChallenges'
+>;
 
 /** A call that answers with one member. */
 interface MemberRequest {
@@ -174,7 +215,12 @@ function memberCalls(http: MxHttp, version: MxVersion): MemberCalls {
       });
     },
     async readMember(userGuid, memberGuid, options) {
-      return await sendForMember({ endpoint: 'readMember', method: 'GET', path: memberPath(userGuid, memberGuid), signal: options?.signal });
+      return await sendForMember({
+        endpoint: 'readMember',
+        method: 'GET',
+        path: memberPath(userGuid, memberGuid),
+        signal: options?.signal,
+      });
     },
     async updateMember(userGuid, memberGuid, body, options) {
       return await sendForMember({
@@ -189,11 +235,17 @@ function memberCalls(http: MxHttp, version: MxVersion): MemberCalls {
       });
     },
     listMembers(userGuid, options) {
-      return lister(http, 'members', members, () => ({ endpoint: 'listMembers', path: path`/users/${userGuid}/members`, signal: options?.signal }));
+      return lister(http, 'members', members, () => ({
+        endpoint: 'listMembers',
+        path: path`/users/${userGuid}/members`,
+        signal: options?.signal,
+      }));
     },
     async readMemberStatus(userGuid, memberGuid, options) {
       const at = memberPath(userGuid, memberGuid, '/status');
-      return (await must(http.json({ endpoint: 'readMemberStatus', method: 'GET', path: at, schema: memberStatus, signal: options?.signal }))).member;
+      return (
+        await must(http.json({ endpoint: 'readMemberStatus', method: 'GET', path: at, schema: memberStatus, signal: options?.signal }))
+      ).member;
     },
     async aggregateMember(userGuid, memberGuid, options) {
       const at = memberPath(userGuid, memberGuid, '/aggregate');
@@ -228,8 +280,17 @@ function memberCalls(http: MxHttp, version: MxVersion): MemberCalls {
   };
 }
 
-type DataCalls = Pick<MxClient, 'listMemberAccounts' | 'listTransactionsByAccount' | 'readMemberAccountsPage' | 'readTransactionsByAccountPage'
-  | 'listTransactionsByMember' | 'listStatements' | 'readStatement' | 'downloadStatementPdf'>;
+type DataCalls = Pick<
+  MxClient,
+  | 'listMemberAccounts'
+  | 'listTransactionsByAccount'
+  | 'readMemberAccountsPage'
+  | 'readTransactionsByAccountPage'
+  | 'listTransactionsByMember'
+  | 'listStatements'
+  | 'readStatement'
+  | 'downloadStatementPdf'
+>;
 
 function dataCalls(http: MxHttp, version: MxVersion): DataCalls {
   const memberAccounts = (userGuid: string, memberGuid: string, options?: CallOptions): ListCall => ({
@@ -270,16 +331,29 @@ function dataCalls(http: MxHttp, version: MxVersion): DataCalls {
       }));
     },
     listStatements(userGuid, memberGuid, options) {
-      const call = () => ({ endpoint: 'listStatementsByMember', path: path`/users/${userGuid}/members/${memberGuid}/statements`, signal: options?.signal });
+      const call = () => ({
+        endpoint: 'listStatementsByMember',
+        path: path`/users/${userGuid}/members/${memberGuid}/statements`,
+        signal: options?.signal,
+      });
       return lister(http, 'statements', statements, call);
     },
     async readStatement(userGuid, memberGuid, statementGuid, options) {
       const at = statementPath(userGuid, memberGuid, statementGuid);
-      return (await must(http.json({ endpoint: 'readStatementByMember', method: 'GET', path: at, schema: statement, signal: options?.signal }))).statement;
+      return (
+        await must(http.json({ endpoint: 'readStatementByMember', method: 'GET', path: at, schema: statement, signal: options?.signal }))
+      ).statement;
     },
     async downloadStatementPdf(userGuid, memberGuid, statementGuid, options) {
       const at = statementPath(userGuid, memberGuid, statementGuid, '.pdf');
-      const request = { endpoint: 'downloadStatementPDF', method: 'GET', path: at, signal: options.signal, from: options.from, onStart: options.onStart } as const;
+      const request = {
+        endpoint: 'downloadStatementPDF',
+        method: 'GET',
+        path: at,
+        signal: options.signal,
+        from: options.from,
+        onStart: options.onStart,
+      } as const;
       return await http.download(request, options.into);
     },
   };

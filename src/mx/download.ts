@@ -95,7 +95,16 @@ class Exchange {
     const onread = { buffer: () => this.nextReadBuffer(), callback: (n: number, buffer: Uint8Array) => this.onSocketRead(n, buffer) };
     // @types/node leaves `onread` out of tls.connect's options, though Node documents and honours it.
     const secureOver = (socket?: net.Socket) =>
-      tls.connect({ ...this.request.tls, host, port, socket, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'], minVersion: MIN_TLS_VERSION, onread } as tls.ConnectionOptions);
+      tls.connect({
+        ...this.request.tls,
+        host,
+        port,
+        socket,
+        servername: net.isIP(host) ? undefined : host,
+        ALPNProtocols: ['http/1.1'],
+        minVersion: MIN_TLS_VERSION,
+        onread,
+      } as tls.ConnectionOptions);
     if (proxy && secure) {
       const toProxy = this.watch(net.connect({ host: proxy.host, port: proxy.port }), `proxy ${proxy.origin}: `);
       openTunnel(toProxy, proxy, `${url.hostname}:${port}`).then(
@@ -154,7 +163,14 @@ class Exchange {
   private nextReadBuffer(): Uint8Array {
     this.lent = null;
     const framing = this.framing;
-    if (!this.settled && this.sink.lend && this.response && this.response.status < 300 && framing.kind === 'length' && framing.remaining > 0) {
+    if (
+      !this.settled &&
+      this.sink.lend &&
+      this.response &&
+      this.response.status < 300 &&
+      framing.kind === 'length' &&
+      framing.remaining > 0
+    ) {
       try {
         return (this.lent = this.sink.lend());
       } catch (error) {

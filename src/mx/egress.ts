@@ -43,7 +43,11 @@ export function fetchThrough(dispatcher: Dispatcher, proxy: Proxy | undefined): 
 function tunnelRefusal(error: unknown, proxy: Proxy, target: URL): Error | undefined {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
     const status = /^Proxy response \((\d{3})\)/.exec(cause.message)?.[1];
-    if (status) return new ProxyRefusedError(Number(status), `proxy ${proxy.origin} answered ${status} to CONNECT ${target.hostname}:${target.port || (target.protocol === 'https:' ? 443 : 80)}`);
+    if (status)
+      return new ProxyRefusedError(
+        Number(status),
+        `proxy ${proxy.origin} answered ${status} to CONNECT ${target.hostname}:${target.port || (target.protocol === 'https:' ? 443 : 80)}`,
+      );
   }
   return undefined;
 }

@@ -108,7 +108,12 @@ export function createMxHttp(options: MxConnectionOptions, versionHeaders: Versi
     async download(call, into) {
       const url = new URL(call.path.replace(/^\//, ''), options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
       const from = call.from ?? 0;
-      const headers = { authorization: `Basic ${basic}`, ...versionHeaders.pdf, 'user-agent': USER_AGENT, ...(from > 0 ? { range: rangeFrom(from) } : {}) };
+      const headers = {
+        authorization: `Basic ${basic}`,
+        ...versionHeaders.pdf,
+        'user-agent': USER_AGENT,
+        ...(from > 0 ? { range: rangeFrom(from) } : {}),
+      };
       let response;
       try {
         response = await rawGet({ url, headers, timeoutMs: options.timeoutMs, signal: call.signal, proxy }, into, (head) => {
@@ -214,7 +219,13 @@ async function readText(response: Response, call: JsonCall<unknown> | MxRequestI
   }
 }
 
-function httpError(call: JsonCall<unknown> | MxRequestInfo, status: number, retryAfter: string | null, text: string, secrets: readonly string[]) {
+function httpError(
+  call: JsonCall<unknown> | MxRequestInfo,
+  status: number,
+  retryAfter: string | null,
+  text: string,
+  secrets: readonly string[],
+) {
   const retryAfterMs = parseRetryAfter(retryAfter);
   const mxMessage = errorMessage(text, secrets);
   const conflict = 'conflict' in call && call.conflict ? call.conflict : 'duplicate';
@@ -236,7 +247,8 @@ function wireError(call: MxRequestInfo, error: RawGetError, secrets: readonly st
   const message = redact(error.message, secrets);
   if (proxyAuthRefusal(error)) return new MxProxyAuthError(message, pick(call));
   if (error.kind === 'timeout') return new MxRetryableError(RETRYABLE_ERROR_TYPES.timeout, message, pick(call));
-  const prefix = error.kind === 'interrupted' ? 'download interrupted' : error.kind === 'protocol' ? 'malformed HTTP response' : 'network error';
+  const prefix =
+    error.kind === 'interrupted' ? 'download interrupted' : error.kind === 'protocol' ? 'malformed HTTP response' : 'network error';
   return new MxRetryableError(RETRYABLE_ERROR_TYPES.network, `${prefix}: ${message}`, pick(call));
 }
 

@@ -39,7 +39,8 @@ export function parseProxyUrl(raw: string): Proxy {
   } catch {
     throw new TypeError('is not a URL (expected http://[user:password@]host:port)');
   }
-  if (url.protocol !== 'http:') throw new TypeError(`must be an http:// proxy URL, not ${url.protocol}// (the tunnel to MX is TLS end to end)`);
+  if (url.protocol !== 'http:')
+    throw new TypeError(`must be an http:// proxy URL, not ${url.protocol}// (the tunnel to MX is TLS end to end)`);
   const port = Number(url.port || 80);
   const user = decodeURIComponent(url.username);
   const password = decodeURIComponent(url.password);

@@ -21,7 +21,8 @@ export function openTunnel(socket: net.Socket, proxy: Proxy, authority: string):
       const end = head.indexOf('\r\n\r\n');
       if (end < 0 && head.length <= MAX_HEAD_BYTES) return;
       socket.off('data', onData);
-      if (end < 0) return reject(new RawGetError('protocol', `proxy ${proxy.origin} sent a response head longer than ${MAX_HEAD_BYTES} bytes`));
+      if (end < 0)
+        return reject(new RawGetError('protocol', `proxy ${proxy.origin} sent a response head longer than ${MAX_HEAD_BYTES} bytes`));
       const status = /^HTTP\/1\.[01] (\d{3})([^\r\n]*)/.exec(head.toString('latin1', 0, end));
       if (!status) return reject(new RawGetError('protocol', `proxy ${proxy.origin} sent a malformed answer to CONNECT`));
       const code = Number(status[1]);
@@ -29,7 +30,10 @@ export function openTunnel(socket: net.Socket, proxy: Proxy, authority: string):
         if (end + 4 === head.length) return resolve();
         return reject(new RawGetError('protocol', `proxy ${proxy.origin} sent bytes after its answer to CONNECT`));
       }
-      const reason = status[2]!.trim().replace(/[^\x20-\x7e]/g, '').slice(0, 100);
+      const reason = status[2]!
+        .trim()
+        .replace(/[^\x20-\x7e]/g, '')
+        .slice(0, 100);
       const refusal = `proxy ${proxy.origin} answered ${code}${reason ? ` ${reason}` : ''} to CONNECT ${authority}`;
       reject(new RawGetError('network', refusal, { cause: new ProxyRefusedError(code, refusal) }));
     };

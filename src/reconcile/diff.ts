@@ -50,7 +50,8 @@ export const inWindow = (date: unknown, window: Window) => typeof date === 'stri
 async function* checked(state: AsyncIterable<StateRecord>): AsyncGenerator<StateRecord> {
   let previous: string | null = null;
   for await (const record of state) {
-    if (!record || typeof record.guid !== 'string' || !record.transaction) throw new ReconcileInputError('a state line is not a transaction record');
+    if (!record || typeof record.guid !== 'string' || !record.transaction)
+      throw new ReconcileInputError('a state line is not a transaction record');
     if (previous !== null && record.guid <= previous) {
       throw new ReconcileInputError(`the state is not sorted by guid (${record.guid} after ${previous})`);
     }
@@ -105,7 +106,13 @@ export async function planReconciliation(
       const pending = vanishedByGuid.get(pendingGuid)!;
       modified(pending, transaction, 'replaced-pending');
       dropped.add(pendingGuid);
-      inserted.push({ guid: transaction.guid, transaction, replacedPendingGuid: pendingGuid, addedRunId: pending.addedRunId, updatedRunId: runId });
+      inserted.push({
+        guid: transaction.guid,
+        transaction,
+        replacedPendingGuid: pendingGuid,
+        addedRunId: pending.addedRunId,
+        updatedRunId: runId,
+      });
     } else {
       changes.push({ change: 'added', guid: transaction.guid, transaction });
       counts.added += 1;

@@ -41,7 +41,13 @@ const cents = (value: number) => Math.round(value * 100) / 100;
  * The account as MX's AccountResponse (the fields a client reads; MX omits what an FI does not send).
  * With `context`, the balance has moved by what posted since the first aggregation (movement.ts).
  */
-export function accountView(seed: number, account: Account, member: Member, userId: string | null, context?: TransactionContext): Record<string, unknown> {
+export function accountView(
+  seed: number,
+  account: Account,
+  member: Member,
+  userId: string | null,
+  context?: TransactionContext,
+): Record<string, unknown> {
   const kind = kindOf(account);
   const unit = hashUnit(seed, `${account.guid}:balance`);
   const moved = context ? balanceChange(context, member, account) : 0;

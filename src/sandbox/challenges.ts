@@ -24,12 +24,7 @@ const QUESTIONS: Record<ChallengeType, string> = {
 const FOLLOW_UP_QUESTION = 'What was the name of your first pet?';
 
 /** A challenge of the given type; `optionGuid(n)` names its n-th option. */
-export function makeChallenge(
-  type: ChallengeType,
-  guid: string,
-  optionGuid: (index: number) => string,
-  followUp: boolean,
-): Challenge {
+export function makeChallenge(type: ChallengeType, guid: string, optionGuid: (index: number) => string, followUp: boolean): Challenge {
   const label = followUp ? FOLLOW_UP_QUESTION : QUESTIONS[type];
   const challenge: Challenge = { guid, type, label, field_name: label };
   const choices = [

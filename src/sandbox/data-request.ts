@@ -35,7 +35,9 @@ export function createPlan(version: MxApiVersion, body: Fields, member: Fields, 
 /** v20250224 has no skip_aggregation; saying it is a mistake worth naming rather than ignoring. */
 export function rejectSkipAggregation(member: Fields): void {
   if (member.skip_aggregation !== undefined) {
-    throw badRequest('member.skip_aggregation is not part of API version v20250224: list the products to aggregate in data_request.products');
+    throw badRequest(
+      'member.skip_aggregation is not part of API version v20250224: list the products to aggregate in data_request.products',
+    );
   }
 }
 

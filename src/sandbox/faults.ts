@@ -23,8 +23,14 @@ export const faultOptionsSchema = z
   .object({
     /** Delay before answering: fixed, or uniform in [min, max]. */
     latencyMs: z.union([z.number().min(0), z.object({ min: z.number().min(0), max: z.number().min(0) }).strict()]).optional(),
-    rateLimit: z.object({ ...trigger, retryAfterSeconds: z.number().int().min(0).default(1) }).strict().optional(),
-    serverError: z.object({ ...trigger, status: z.number().int().min(500).max(599).default(503) }).strict().optional(),
+    rateLimit: z
+      .object({ ...trigger, retryAfterSeconds: z.number().int().min(0).default(1) })
+      .strict()
+      .optional(),
+    serverError: z
+      .object({ ...trigger, status: z.number().int().min(500).max(599).default(503) })
+      .strict()
+      .optional(),
     /** A 2xx JSON body cut short, as a proxy or a dropped connection leaves it: not valid JSON. */
     garbledBody: z.object(trigger).strict().optional(),
     /** This share of requests faulted, each with one of `kinds` (all by default) that fits it. */
@@ -39,7 +45,10 @@ export const faultOptionsSchema = z
       .strict()
       .optional(),
     /** Cut the connection after this many bytes of a statement PDF body. */
-    pdfCut: z.object({ afterBytes: z.number().int().min(0), next: z.number().int().min(0).optional() }).strict().optional(),
+    pdfCut: z
+      .object({ afterBytes: z.number().int().min(0), next: z.number().int().min(0).optional() })
+      .strict()
+      .optional(),
     /** Send statement PDF bodies at this many bytes per second. */
     pdfBytesPerSecond: z.number().int().positive().optional(),
   })

@@ -72,7 +72,15 @@ export function findInstitutionByIdentifier(identifier: string): Institution | u
 }
 
 /** v20250224's products, each the successor of a v20111101 supports_* flag (aggregation: every institution). */
-export const PRODUCTS = ['account_verification', 'identity_verification', 'transactions', 'transaction_history', 'statements', 'investments', 'rewards'] as const;
+export const PRODUCTS = [
+  'account_verification',
+  'identity_verification',
+  'transactions',
+  'transaction_history',
+  'statements',
+  'investments',
+  'rewards',
+] as const;
 
 export function supportedProducts(institution: Institution): string[] {
   const flags: [boolean, string][] = [
@@ -87,8 +95,13 @@ export function supportedProducts(institution: Institution): string[] {
 
 /** The institution as v20250224's `InstitutionResponse`: `supported_products` instead of the supports_* flags. */
 export function institutionViewV20250224(institution: Institution): Record<string, unknown> {
-  const { supports_account_identification: _i, supports_account_statement: _s, supports_account_verification: _v, supports_transaction_history: _h, ...rest } =
-    institutionView(institution);
+  const {
+    supports_account_identification: _i,
+    supports_account_statement: _s,
+    supports_account_verification: _v,
+    supports_transaction_history: _h,
+    ...rest
+  } = institutionView(institution);
   return { ...rest, guid: institution.guid, supported_products: supportedProducts(institution) };
 }
 

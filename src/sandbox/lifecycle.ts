@@ -68,7 +68,8 @@ export function startJob(store: ClientStore, member: Member, type: JobType, now:
   member.mostRecentJobGuid = member.job.guid;
   member.aggregatedAt = now;
   // A job on a member in an end state shows a transient status, so pollers do not stop on the old one.
-  member.connectionStatus = initialStatus ?? (['CONNECTED', 'CREATED'].includes(member.connectionStatus) ? member.connectionStatus : 'UPDATED');
+  member.connectionStatus =
+    initialStatus ?? (['CONNECTED', 'CREATED'].includes(member.connectionStatus) ? member.connectionStatus : 'UPDATED');
   return true;
 }
 
@@ -198,4 +199,3 @@ function lastFullMonths(at: number, count: number): string[] {
 function describe(type: JobType): string {
   return type === 'statements' ? 'statements' : 'standard aggregation';
 }
-

@@ -57,7 +57,12 @@ function origins(context: TransactionContext, member: Member, account: Account):
   for (let day = baseDay + 1; day <= today; day++) {
     const count = hashInt(context.seed, `${account.guid}:d${day}:count`) % (MAX_NEW_PER_DAY + 1);
     for (let j = 0; j < count; j++) {
-      list.push({ key: `${account.guid}:d${day}:${j}`, id: `${account.index + 1}-d${day}-${j + 1}`, day, appearedAt: day * DAY_MS + 12 * 3_600_000 });
+      list.push({
+        key: `${account.guid}:d${day}:${j}`,
+        id: `${account.index + 1}-d${day}-${j + 1}`,
+        day,
+        appearedAt: day * DAY_MS + 12 * 3_600_000,
+      });
     }
   }
   return list;
@@ -85,7 +90,15 @@ function factsAsOf(seed: number, origin: Origin, today: number): TransactionFact
       return { ...pending, status: 'POSTED', postedDay: postDay, updatedAt: postedAt, amountFactor: tip };
     }
     case 'replaced':
-      return { ...pending, id: `${origin.id}-P`, guidKey: `${origin.key}:posted`, status: 'POSTED', postedDay: postDay, createdAt: postedAt, updatedAt: postedAt };
+      return {
+        ...pending,
+        id: `${origin.id}-P`,
+        guidKey: `${origin.key}:posted`,
+        status: 'POSTED',
+        postedDay: postDay,
+        createdAt: postedAt,
+        updatedAt: postedAt,
+      };
   }
 }
 

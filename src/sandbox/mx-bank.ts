@@ -45,10 +45,7 @@ export const CHALLENGE_PASSWORDS: Readonly<Record<string, ChallengeType>> = {
   image_options: 'IMAGE_OPTIONS',
 };
 
-export type Outcome =
-  | { kind: 'connected' }
-  | { kind: 'challenged'; challengeType: ChallengeType }
-  | { kind: 'ended'; status: string };
+export type Outcome = { kind: 'connected' } | { kind: 'challenged'; challengeType: ChallengeType } | { kind: 'ended'; status: string };
 
 /** The outcome of a job for the member's credentials. Missing credentials are MX's IMPAIRED. */
 export function outcomeForCredentials(username: string | undefined, password: string | undefined): Outcome {
@@ -84,11 +81,13 @@ export const STATUS_MESSAGES: Readonly<Record<string, string>> = {
   REJECTED: 'The answer or answers provided were incorrect. Please try again.',
   LOCKED: 'Your account is locked. Please log in to the appropriate website for MX Bank and follow the steps to resolve the issue.',
   CONNECTED: 'Connected to MX Bank.',
-  IMPEDED: 'Your attention is needed at this institution\'s website. Please log in to the appropriate website for MX Bank and follow the steps to resolve the issue.',
+  IMPEDED:
+    "Your attention is needed at this institution's website. Please log in to the appropriate website for MX Bank and follow the steps to resolve the issue.",
   RECONNECTED: 'The connection has been moved to a new data source.',
   DEGRADED: 'We are upgrading this connection. Please try again later.',
   DISCONNECTED: 'It looks like your data from MX Bank cannot be imported. We are working to resolve the issue.',
-  DISCONTINUED: 'Connections to this institution are no longer supported. You may create a manual account and use manual transactions to track data for this account.',
+  DISCONTINUED:
+    'Connections to this institution are no longer supported. You may create a manual account and use manual transactions to track data for this account.',
   CLOSED: 'This connection has been closed. You may track this account manually. If reopened, you may connect the institution again.',
   DELAYED: 'Importing your data from MX Bank may take a while. Please check back later.',
   FAILED: 'There was a problem validating your credentials with MX Bank. Please try again later.',

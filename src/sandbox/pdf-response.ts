@@ -7,7 +7,12 @@ import type { RenderedStatement } from './statement-pdf';
 import type { SandboxState } from './state';
 import { faultDecisionOf, MX_PDF } from './wire';
 
-export async function sendStatementPdf(request: FastifyRequest, reply: FastifyReply, state: SandboxState, pdf: RenderedStatement): Promise<void> {
+export async function sendStatementPdf(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  state: SandboxState,
+  pdf: RenderedStatement,
+): Promise<void> {
   const range = parseRange(request.headers.range, pdf.size);
   const length = range.end - range.start;
   const cutAfter = state.faults.pdfCutAfter(length, faultDecisionOf(request));
@@ -71,7 +76,9 @@ function parseRange(header: string | undefined, size: number): { start: number; 
   const start = match ? Number(match[1]) : NaN;
   const end = match?.[2] ? Number(match[2]) + 1 : size;
   if (!match || start >= size || end <= start) {
-    throw new MxHttpError(416, `Range ${header} cannot be satisfied: the statement has ${size} bytes`, { 'content-range': `bytes */${size}` });
+    throw new MxHttpError(416, `Range ${header} cannot be satisfied: the statement has ${size} bytes`, {
+      'content-range': `bytes */${size}`,
+    });
   }
   return { start, end: Math.min(end, size), partial: true };
 }

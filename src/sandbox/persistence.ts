@@ -48,7 +48,9 @@ export function readSavedState(file: string): SavedState | undefined {
   }
   const checked = savedStateSchema.safeParse(parsed);
   if (!checked.success) {
-    throw new Error(`${file} is not a sandbox state file (${checked.error.issues[0]?.path.join('.') || 'not JSON'}); move it away to start with an empty sandbox.`);
+    throw new Error(
+      `${file} is not a sandbox state file (${checked.error.issues[0]?.path.join('.') || 'not JSON'}); move it away to start with an empty sandbox.`,
+    );
   }
   return checked.data as unknown as SavedState;
 }

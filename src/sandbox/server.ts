@@ -18,7 +18,18 @@ import { newSavedState, readSavedState, StateFile } from './persistence';
 import { SandboxState } from './state';
 import { type WebhookAuth, WebhookSender, webhookHeaders, webhookPayload } from './webhooks';
 import { resolveIdentifiers } from './identifiers';
-import { ADMIN_PREFIX, applyFaults, authenticate, checkVersion, type ClientCredentials, faultDecisionOf, MEDIA_TYPES, MX_JSON, pathOf, sendError } from './wire';
+import {
+  ADMIN_PREFIX,
+  applyFaults,
+  authenticate,
+  checkVersion,
+  type ClientCredentials,
+  faultDecisionOf,
+  MEDIA_TYPES,
+  MX_JSON,
+  pathOf,
+  sendError,
+} from './wire';
 
 export type { FaultOptions } from './faults';
 
@@ -62,7 +73,9 @@ export interface Sandbox {
   advanceClock(ms: number): Date;
 }
 
-export const SANDBOX_DEFAULTS: Required<Pick<SandboxOptions, 'host' | 'port' | 'seed' | 'jobDurationMs' | 'challengeExpiryMs' | 'transactionsPerAccount' | 'statementBytes'>> = {
+export const SANDBOX_DEFAULTS: Required<
+  Pick<SandboxOptions, 'host' | 'port' | 'seed' | 'jobDurationMs' | 'challengeExpiryMs' | 'transactionsPerAccount' | 'statementBytes'>
+> = {
   host: '127.0.0.1',
   port: 0,
   seed: 1,
@@ -78,11 +91,19 @@ const WEBHOOK_TICK_MS = 25;
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const settings = { ...SANDBOX_DEFAULTS, ...withoutUndefined(options) };
   validate(settings);
-  const clients = [{ clientId: options.clientId ?? SANDBOX_CLIENT_ID, apiKey: options.apiKey ?? SANDBOX_API_KEY }, ...(options.extraClients ?? [])];
+  const clients = [
+    { clientId: options.clientId ?? SANDBOX_CLIENT_ID, apiKey: options.apiKey ?? SANDBOX_API_KEY },
+    ...(options.extraClients ?? []),
+  ];
   // close() means closed: a client that abandoned a PDF download must not hold the port for minutes.
   const app = Fastify({ logger: options.log ? { level: 'info' } : false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
   const webhooks = options.webhookUrl
-    ? new WebhookSender(options.webhookUrl, (error) => app.log.warn({ err: error }, 'webhook delivery failed'), options.webhookAuth, options.webhookRetryDelaysMs)
+    ? new WebhookSender(
+        options.webhookUrl,
+        (error) => app.log.warn({ err: error }, 'webhook delivery failed'),
+        options.webhookAuth,
+        options.webhookRetryDelaysMs,
+      )
     : undefined;
   const saved = options.stateFile ? (readSavedState(options.stateFile) ?? newSavedState(settings.seed)) : undefined;
   const state = new SandboxState(
@@ -91,7 +112,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     saved,
   );
   const stateFile = options.stateFile
-    ? new StateFile(options.stateFile, () => state.snapshot(), (error) => console.error(`Saving the sandbox state to ${options.stateFile} failed: ${error.message}`))
+    ? new StateFile(
+        options.stateFile,
+        () => state.snapshot(),
+        (error) => console.error(`Saving the sandbox state to ${options.stateFile} failed: ${error.message}`),
+      )
     : undefined;
   // Reads change state too (due transitions, new challenges), so every answered request may need saving.
   if (stateFile) app.addHook('onResponse', async () => stateFile.changed());

@@ -62,7 +62,7 @@ export class StatementPdfs {
         skip -= length;
         continue;
       }
-      for (let offset = skip; offset < length; ) {
+      for (let offset = skip; offset < length;) {
         const size = Math.min(chunkBytes, length - offset);
         yield 'buffer' in part ? part.buffer.subarray(offset, offset + size) : this.paddingSlice(offset, size);
         offset += size;
@@ -83,7 +83,7 @@ export class StatementPdfs {
     const at = offset % BLOCK_BYTES;
     if (at + size <= BLOCK_BYTES) return this.block.subarray(at, at + size);
     const slice = Buffer.allocUnsafe(size);
-    for (let filled = 0; filled < size; ) {
+    for (let filled = 0; filled < size;) {
       const from = (at + filled) % BLOCK_BYTES;
       filled += this.block.copy(slice, filled, from, Math.min(BLOCK_BYTES, from + size - filled));
     }

@@ -8,9 +8,28 @@ import type { ClientStore } from './store';
 
 /** MX's numeric connection status ids (connect-widget Statuses.js). */
 const STATUS_IDS: Record<string, number> = {
-  CREATED: 0, PREVENTED: 1, DENIED: 2, CHALLENGED: 3, REJECTED: 4, LOCKED: 5, CONNECTED: 6, IMPEDED: 7,
-  RECONNECTED: 8, DEGRADED: 9, DISCONNECTED: 10, DISCONTINUED: 11, CLOSED: 12, DELAYED: 13, FAILED: 14,
-  UPDATED: 15, DISABLED: 16, IMPORTED: 17, RESUMED: 18, EXPIRED: 19, IMPAIRED: 20, PENDING: 21,
+  CREATED: 0,
+  PREVENTED: 1,
+  DENIED: 2,
+  CHALLENGED: 3,
+  REJECTED: 4,
+  LOCKED: 5,
+  CONNECTED: 6,
+  IMPEDED: 7,
+  RECONNECTED: 8,
+  DEGRADED: 9,
+  DISCONNECTED: 10,
+  DISCONTINUED: 11,
+  CLOSED: 12,
+  DELAYED: 13,
+  FAILED: 14,
+  UPDATED: 15,
+  DISABLED: 16,
+  IMPORTED: 17,
+  RESUMED: 18,
+  EXPIRED: 19,
+  IMPAIRED: 20,
+  PENDING: 21,
 };
 
 export function webhookPayload(event: SandboxEvent, store: ClientStore): Record<string, unknown> {

@@ -66,7 +66,8 @@ export function checkVersion(request: FastifyRequest): MxApiVersion {
   const header = request.headers['accept-version'];
   const asked = (Array.isArray(header) ? header[0] : header)?.trim() ?? '';
   const allowed = MX_API_VERSIONS.join(' or ');
-  if (asked === '') throw new MxHttpError(406, `Not Acceptable: send the header Accept-Version (${allowed}); every Platform API call needs it`);
+  if (asked === '')
+    throw new MxHttpError(406, `Not Acceptable: send the header Accept-Version (${allowed}); every Platform API call needs it`);
   const version = MX_API_VERSIONS.find((v) => v === asked);
   if (!version) throw new MxHttpError(406, `Not Acceptable: the Accept-Version header names no API version served here (${allowed})`);
   versions.set(request, version);

@@ -47,7 +47,9 @@ export async function runSchedulesCli(argv: string[], io: SchedulesIo): Promise<
     const target = temporalTarget(io.env);
     const dataConverter = await loadDataConverter(config);
     client = await connectClient(target, { dataConverter, connectTimeoutMs: 5_000 }).catch(() => {
-      throw new ScheduleError(`cannot reach Temporal at ${target.address}: is it running (npm start)? TEMPORAL_ADDRESS selects another server`);
+      throw new ScheduleError(
+        `cannot reach Temporal at ${target.address}: is it running (npm start)? TEMPORAL_ADDRESS selects another server`,
+      );
     });
     const { command, values } = parsed;
     if (command === 'create') {
@@ -62,19 +64,25 @@ export async function runSchedulesCli(argv: string[], io: SchedulesIo): Promise<
         ...(values['overlap-days'] ? { overlapDays: count(values['overlap-days'], '--overlap-days') } : {}),
         ...(values['lookahead-days'] ? { lookaheadDays: count(values['lookahead-days'], '--lookahead-days') } : {}),
       });
-      io.stdout.write(`Created schedule ${id}: refreshMember every ${values.every ?? config.refresh.interval} on task queue ${config.taskQueue}.\n`);
+      io.stdout.write(
+        `Created schedule ${id}: refreshMember every ${values.every ?? config.refresh.interval} on task queue ${config.taskQueue}.\n`,
+      );
     } else if (command === 'list') {
       const rows = (await listRefreshSchedules(client)).filter((row) => !values['needs-user'] || row.needsUser);
       io.stdout.write(values.json ? `${JSON.stringify(rows, null, 2)}\n` : table(rows));
     } else {
       const id = values.id ?? scheduleIdOf(required(values.user, '--user'), required(values.member, '--member'));
       await actOnSchedule(client, id, command, values.note);
-      io.stdout.write(`${command === 'delete' ? 'Deleted' : command === 'trigger' ? 'Triggered' : command === 'pause' ? 'Paused' : 'Resumed'} schedule ${id}.\n`);
+      io.stdout.write(
+        `${command === 'delete' ? 'Deleted' : command === 'trigger' ? 'Triggered' : command === 'pause' ? 'Paused' : 'Resumed'} schedule ${id}.\n`,
+      );
     }
     return 0;
   } catch (error) {
     const message = error instanceof ConfigError ? error.message.replace(/\n\s*/g, ' ') : (error as Error).message;
-    io.stderr.write(`schedules: ${error instanceof ScheduleError || error instanceof ConfigError ? '' : 'failed: '}${message.split('\n')[0]}\n`);
+    io.stderr.write(
+      `schedules: ${error instanceof ScheduleError || error instanceof ConfigError ? '' : 'failed: '}${message.split('\n')[0]}\n`,
+    );
     return 1;
   } finally {
     await client?.connection.close();
@@ -83,7 +91,8 @@ export async function runSchedulesCli(argv: string[], io: SchedulesIo): Promise<
 
 function parse(argv: string[]) {
   const [command, ...rest] = argv;
-  if (!command || !(COMMANDS as readonly string[]).includes(command)) throw new Error(`unknown command ${JSON.stringify(command ?? '')}; one of ${COMMANDS.join(', ')}`);
+  if (!command || !(COMMANDS as readonly string[]).includes(command))
+    throw new Error(`unknown command ${JSON.stringify(command ?? '')}; one of ${COMMANDS.join(', ')}`);
   const { values } = parseArgs({
     args: rest,
     strict: true,
@@ -103,9 +112,11 @@ function parse(argv: string[]) {
     },
   });
   for (const flag of ['every', 'jitter', 'catchup'] as const) {
-    if (values[flag] !== undefined && !/^\d+(ms|s|m|h|d)$/.test(values[flag])) throw new Error(`--${flag} must be a duration such as 30s, 15m, 6h or 1d`);
+    if (values[flag] !== undefined && !/^\d+(ms|s|m|h|d)$/.test(values[flag]))
+      throw new Error(`--${flag} must be a duration such as 30s, 15m, 6h or 1d`);
   }
-  if (command === 'create' && Boolean(values.member) === Boolean(values.institution)) throw new Error('create needs exactly one of --member or --institution');
+  if (command === 'create' && Boolean(values.member) === Boolean(values.institution))
+    throw new Error('create needs exactly one of --member or --institution');
   return { command: command as Command, values };
 }
 
@@ -122,7 +133,14 @@ function count(value: string, flag: string): number {
 function table(rows: RefreshScheduleRow[]): string {
   if (rows.length === 0) return 'No refresh schedules.\n';
   const lines = rows.map((r) =>
-    [r.needsUser ? 'NEEDS USER' : r.paused ? 'paused' : 'active', r.scheduleId, r.userId ?? '?', r.member ?? '?', r.nextRunAt ?? '-', r.note ?? ''].join('  '),
+    [
+      r.needsUser ? 'NEEDS USER' : r.paused ? 'paused' : 'active',
+      r.scheduleId,
+      r.userId ?? '?',
+      r.member ?? '?',
+      r.nextRunAt ?? '-',
+      r.note ?? '',
+    ].join('  '),
   );
   return `${['STATE', 'SCHEDULE', 'USER', 'MEMBER', 'NEXT RUN', 'NOTE'].join('  ')}\n${lines.join('\n')}\n`;
 }

@@ -2,7 +2,13 @@
 // triggered and deleted here (the CLI is src/schedules/cli.ts). Overlapping runs are skipped; runs
 // missed while the server was down are caught up within the catch-up window. The schedule's memo names
 // the member, so the listing works without decoding the action's (encrypted) input.
-import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleDescription } from '@temporalio/client';
+import {
+  type Client,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type ScheduleDescription,
+} from '@temporalio/client';
 import { refreshScheduleId, refreshWorkflowId } from './refresh-ids';
 
 export interface RefreshScheduleSpec {
@@ -68,7 +74,8 @@ export async function createRefreshSchedule(client: Client, spec: RefreshSchedul
       state: { note: `Refreshes ${member} of user ${spec.userId} every ${spec.interval} (jitter ${spec.jitter}).` },
     });
   } catch (error) {
-    if (error instanceof ScheduleAlreadyRunning) throw new ScheduleError(`schedule ${scheduleId} exists already (delete it first to change it)`);
+    if (error instanceof ScheduleAlreadyRunning)
+      throw new ScheduleError(`schedule ${scheduleId} exists already (delete it first to change it)`);
     throw error;
   }
   return scheduleId;

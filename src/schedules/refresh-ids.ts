@@ -12,7 +12,13 @@ export function refreshScheduleId(userId: string, memberGuid: string): string {
 }
 
 /** Outcomes after which nothing changes until the user acts: the schedule pauses itself. */
-export const NEEDS_USER_OUTCOMES = ['NEEDS_NEW_CREDENTIALS', 'ACTION_REQUIRED_AT_INSTITUTION', 'MFA_TIMEOUT', 'MFA_REJECTED', 'MFA_EXPIRED'] as const;
+export const NEEDS_USER_OUTCOMES = [
+  'NEEDS_NEW_CREDENTIALS',
+  'ACTION_REQUIRED_AT_INSTITUTION',
+  'MFA_TIMEOUT',
+  'MFA_REJECTED',
+  'MFA_EXPIRED',
+] as const;
 
 export function refreshNeedsUser(type: string | undefined | null): boolean {
   return (NEEDS_USER_OUTCOMES as readonly string[]).includes(type ?? '');

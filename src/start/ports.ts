@@ -20,7 +20,9 @@ export function portsToBind(config: Config, options: { devServer: boolean; sandb
     { host: '127.0.0.1', port: config.codec.port, what: 'codec server', envVar: 'CODEC_PORT' },
     ...(options.sandbox ? [{ ...config.sandbox, what: 'MX sandbox', envVar: 'SANDBOX_PORT' }] : []),
     { ...config.supportWeb, what: 'support page', envVar: 'SUPPORT_WEB_PORT' },
-    ...(options.webhooks ? [{ host: config.webhooks.host, port: config.webhooks.port, what: 'webhook receiver', envVar: 'WEBHOOKS_PORT' }] : []),
+    ...(options.webhooks
+      ? [{ host: config.webhooks.host, port: config.webhooks.port, what: 'webhook receiver', envVar: 'WEBHOOKS_PORT' }]
+      : []),
   ];
 }
 

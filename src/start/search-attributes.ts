@@ -33,7 +33,8 @@ export async function ensureSearchAttributes(connection: Pick<ConnectionLike, 'o
     });
   } catch (err) {
     const commands = missing.map(
-      (key) => `  npm run temporal -- operator search-attribute create --namespace ${namespace} --name ${key.name} --type ${CLI_TYPES[key.type]}`,
+      (key) =>
+        `  npm run temporal -- operator search-attribute create --namespace ${namespace} --name ${key.name} --type ${CLI_TYPES[key.type]}`,
     );
     throw new Error(
       [

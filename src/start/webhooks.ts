@@ -12,7 +12,9 @@ export function webhookEnv(config: Config, env: NodeJS.ProcessEnv, sandbox: bool
     WEBHOOKS_USERNAME: config.webhooks.credentials?.username ?? 'mx',
     // Passed to the children in their environment, never on a command line or screen.
     WEBHOOKS_PASSWORD: config.webhooks.credentials?.password ?? randomBytes(24).toString('hex'),
-    ...(sandbox ? { SANDBOX_WEBHOOK_URL: env.SANDBOX_WEBHOOK_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}/webhooks/mx` } : {}),
+    ...(sandbox
+      ? { SANDBOX_WEBHOOK_URL: env.SANDBOX_WEBHOOK_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}/webhooks/mx` }
+      : {}),
     ...(sandbox && !env.MX_WEBHOOKS ? { MX_WEBHOOKS: 'on' } : {}),
   };
 }

@@ -147,7 +147,7 @@ async function createWriter(key: string, target: string, options: CreateOptions)
 async function hashPrefix(file: FileHandle, bytes: number): Promise<Hash> {
   const hash = createHash('sha256');
   const buffer = Buffer.allocUnsafe(Math.min(bytes, 1024 * 1024));
-  for (let position = 0; position < bytes; ) {
+  for (let position = 0; position < bytes;) {
     const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, bytes - position), position);
     if (bytesRead === 0) throw new Error(`partial file ended at ${position} of ${bytes} bytes`);
     hash.update(buffer.subarray(0, bytesRead));

@@ -23,4 +23,3 @@ function abortable(source: PutSource, signal: AbortSignal | undefined): Readable
   const readable = source instanceof Readable ? source : Readable.from(source, { objectMode: false });
   return signal ? addAbortSignal(signal, readable) : readable;
 }
-

@@ -75,7 +75,7 @@ class S3ObjectWriter implements ObjectWriter {
     this.#check();
     this.#hash.update(chunk);
     this.#bytes += chunk.length;
-    for (let offset = 0; offset < chunk.length; ) {
+    for (let offset = 0; offset < chunk.length;) {
       const current = (this.#current ??= this.#buffer());
       const n = Math.min(chunk.length - offset, current.length - this.#fill);
       current.set(chunk.subarray(offset, offset + n), this.#fill);
@@ -125,7 +125,15 @@ class S3ObjectWriter implements ObjectWriter {
       if (!this.#uploadId) {
         // One part or less: the whole object in one request, its hash known by now.
         const body = this.#current?.subarray(0, this.#fill) ?? Buffer.alloc(0);
-        await client.send(new PutObjectCommand({ Bucket: bucket, Key: objectKey, Body: body, ContentLength: body.length, Metadata: { [SHA256_METADATA]: sha256 } }));
+        await client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: objectKey,
+            Body: body,
+            ContentLength: body.length,
+            Metadata: { [SHA256_METADATA]: sha256 },
+          }),
+        );
         this.#progress(body.length);
       } else {
         if (this.#fill > 0) this.#sendPart();
@@ -169,7 +177,13 @@ class S3ObjectWriter implements ObjectWriter {
     // Metadata can only be given now, before the content is known: the expected hash, if there is one.
     // Not cancelled by abort(): its answer is the id that lets #discard() abort the upload.
     this.#uploadId ??= client
-      .send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: objectKey, ...(this.#expected ? { Metadata: { [SHA256_METADATA]: this.#expected } } : {}) }))
+      .send(
+        new CreateMultipartUploadCommand({
+          Bucket: bucket,
+          Key: objectKey,
+          ...(this.#expected ? { Metadata: { [SHA256_METADATA]: this.#expected } } : {}),
+        }),
+      )
       .then(({ UploadId }) => {
         if (!UploadId) throw new Error(`CreateMultipartUpload for ${objectKey} returned no UploadId`);
         return UploadId;
@@ -189,9 +203,12 @@ class S3ObjectWriter implements ObjectWriter {
     try {
       const UploadId = await this.#uploadId!;
       if (this.#failure) return;
-      const { ETag } = await client.send(new UploadPartCommand({ Bucket: bucket, Key: objectKey, UploadId, PartNumber, Body: body, ContentLength: body.length }), {
-        abortSignal: this.#stop.signal,
-      });
+      const { ETag } = await client.send(
+        new UploadPartCommand({ Bucket: bucket, Key: objectKey, UploadId, PartNumber, Body: body, ContentLength: body.length }),
+        {
+          abortSignal: this.#stop.signal,
+        },
+      );
       if (!ETag) throw new Error(`UploadPart ${PartNumber} of ${objectKey} returned no ETag`);
       this.#parts.push({ PartNumber, ETag });
       this.#progress(body.length);

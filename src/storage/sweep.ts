@@ -17,7 +17,12 @@ export interface SweepResult {
 }
 
 /** `matches` picks the names to sweep: by default the partial files of partial.ts. */
-export async function sweepPartials(root: string, olderThanMs: number, matches: (name: string) => boolean = isPartialName, now = Date.now()): Promise<SweepResult> {
+export async function sweepPartials(
+  root: string,
+  olderThanMs: number,
+  matches: (name: string) => boolean = isPartialName,
+  now = Date.now(),
+): Promise<SweepResult> {
   if (!(olderThanMs >= MIN_SWEEP_AGE_MS)) {
     throw new RangeError(`sweep: olderThanMs must be at least ${MIN_SWEEP_AGE_MS} ms (a live writer's lease), got ${olderThanMs}`);
   }
@@ -36,7 +41,12 @@ export async function sweepPartials(root: string, olderThanMs: number, matches: 
       continue;
     }
     await rm(path, { force: true });
-    result.removed.push(path.slice(root.length + 1).split(/[\\/]/).join('/'));
+    result.removed.push(
+      path
+        .slice(root.length + 1)
+        .split(/[\\/]/)
+        .join('/'),
+    );
   }
   return result;
 }

@@ -28,6 +28,9 @@ export async function connectSupportClient(env: NodeJS.ProcessEnv = process.env,
   } catch (err) {
     const problem = toSupportError(err);
     if (problem.kind !== 'unreachable') throw problem;
-    throw new SupportError('unreachable', `Cannot reach the Temporal server at ${target.address}: is it running? TEMPORAL_ADDRESS selects another one.`);
+    throw new SupportError(
+      'unreachable',
+      `Cannot reach the Temporal server at ${target.address}: is it running? TEMPORAL_ADDRESS selects another one.`,
+    );
   }
 }

@@ -37,7 +37,10 @@ export function toSupportError(err: unknown, workflowId?: string): SupportError 
   }
   const code = grpcCode(err);
   if (code === GRPC_UNAVAILABLE || /failed to connect|ECONNREFUSED|connection refused/i.test(errorMessage(err))) {
-    return new SupportError('unreachable', `The Temporal server is unreachable (${firstLine(errorMessage(err))}). Is it running? TEMPORAL_ADDRESS selects it.`);
+    return new SupportError(
+      'unreachable',
+      `The Temporal server is unreachable (${firstLine(errorMessage(err))}). Is it running? TEMPORAL_ADDRESS selects it.`,
+    );
   }
   if (code === GRPC_DEADLINE_EXCEEDED) {
     return new SupportError('no-worker', `${capitalize(run)} did not answer in time: is the worker running on its task queue?`);

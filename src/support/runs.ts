@@ -93,9 +93,13 @@ export async function getRun(client: Client, workflowId: string, options: RunsOp
 export function requireWaiting(run: RunState): Progress & { mfa: { awaiting: true } } {
   if (run.progress?.mfa.awaiting) return run.progress as Progress & { mfa: { awaiting: true } };
   if (run.status !== 'RUNNING') {
-    throw new SupportError('not-waiting', `Run ${JSON.stringify(run.workflowId)} is not waiting for MFA: it is ${run.status.toLowerCase()}.`);
+    throw new SupportError(
+      'not-waiting',
+      `Run ${JSON.stringify(run.workflowId)} is not waiting for MFA: it is ${run.status.toLowerCase()}.`,
+    );
   }
-  if (!run.progress) throw new SupportError('not-waiting', run.problem ?? `Run ${JSON.stringify(run.workflowId)} did not report its progress.`);
+  if (!run.progress)
+    throw new SupportError('not-waiting', run.problem ?? `Run ${JSON.stringify(run.workflowId)} did not report its progress.`);
   throw new SupportError(
     'not-waiting',
     `Run ${JSON.stringify(run.workflowId)} is not waiting for MFA: it is at step ${run.progress.step} (${run.progress.waitingFor}).`,

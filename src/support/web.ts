@@ -73,7 +73,11 @@ export async function startSupportWeb(options: SupportWebOptions): Promise<Suppo
       return null;
     }
     if (!sameSecret((request.body as Record<string, unknown> | undefined)?._csrf, session.csrfToken)) {
-      void send(reply, 403, errorPage('This form is not from your current session (CSRF token missing or wrong). Reload the page and try again.'));
+      void send(
+        reply,
+        403,
+        errorPage('This form is not from your current session (CSRF token missing or wrong). Reload the page and try again.'),
+      );
       return null;
     }
     return session;

@@ -13,9 +13,7 @@ export interface TemporalTarget {
 }
 
 export function temporalTarget(env: NodeJS.ProcessEnv = process.env): TemporalTarget {
-  const overrideEnvVars = Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
+  const overrideEnvVars = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const config = loadClientConnectConfig({ profile: env.TEMPORAL_PROFILE, overrideEnvVars });
   const address = config.connectionOptions.address ?? 'localhost:7233';
   return {

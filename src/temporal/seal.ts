@@ -56,7 +56,8 @@ export class Sealer {
   private readonly publicKey: KeyObject;
 
   constructor(rawPublic: Buffer) {
-    if (rawPublic.length !== RAW_KEY_BYTES) throw new SealError(`A sealing public key must be ${RAW_KEY_BYTES} bytes, not ${rawPublic.length}.`);
+    if (rawPublic.length !== RAW_KEY_BYTES)
+      throw new SealError(`A sealing public key must be ${RAW_KEY_BYTES} bytes, not ${rawPublic.length}.`);
     this.rawPublic = rawPublic;
     this.publicKey = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, rawPublic]), format: 'der', type: 'spki' });
     this.keyId = sealKeyIdOf(rawPublic);
@@ -123,7 +124,9 @@ export class Opener {
     decipher.setAAD(Buffer.from(keyId));
     decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
     try {
-      return Buffer.concat([decipher.update(body.subarray(RAW_KEY_BYTES + IV_BYTES, body.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(body.subarray(RAW_KEY_BYTES + IV_BYTES, body.length - TAG_BYTES)), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
       throw new SealError(`A sealed value (key id "${keyId}") failed authentication: it was altered or damaged.`);
     }

@@ -66,7 +66,9 @@ export class SealingCodec implements PayloadCodec {
 function mask(payload: Payload): Payload {
   const data = payload.data;
   if (!data || encodingOf(payload) !== JSON_ENCODING || !Buffer.from(data).includes(SEALED_PREFIX)) return payload;
-  const text = Buffer.from(data).toString('utf8').replace(SEALED_STRING, (_all, keyId: string) => `"${SEALED_PREFIX}${keyId}:${MASK}"`);
+  const text = Buffer.from(data)
+    .toString('utf8')
+    .replace(SEALED_STRING, (_all, keyId: string) => `"${SEALED_PREFIX}${keyId}:${MASK}"`);
   return { ...payload, data: Buffer.from(text) };
 }
 

@@ -85,7 +85,9 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
     return reply.code(204).send();
   });
 
-  app.setNotFoundHandler((request, reply) => refuse(reply, 404, `No such endpoint: ${request.method} ${request.url.split('?')[0]}; MX webhooks go to POST ${WEBHOOK_PATH}.`));
+  app.setNotFoundHandler((request, reply) =>
+    refuse(reply, 404, `No such endpoint: ${request.method} ${request.url.split('?')[0]}; MX webhooks go to POST ${WEBHOOK_PATH}.`),
+  );
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) log(`webhook failed: ${error.message}`);

@@ -20,13 +20,19 @@ export type WorkflowBundle = { codePath: string } | { code: string };
 export async function workflowBundle(bundlePath: string | undefined): Promise<WorkflowBundle> {
   if (bundlePath === undefined) return { code: (await buildWorkflowBundle()).code };
   if (!existsSync(bundlePath)) {
-    throw new Error(`WORKFLOW_BUNDLE_PATH names ${bundlePath}, which does not exist: build it with npm run build:workflow -- ${bundlePath}, or unset WORKFLOW_BUNDLE_PATH to bundle the sources.`);
+    throw new Error(
+      `WORKFLOW_BUNDLE_PATH names ${bundlePath}, which does not exist: build it with npm run build:workflow -- ${bundlePath}, or unset WORKFLOW_BUNDLE_PATH to bundle the sources.`,
+    );
   }
   return { codePath: bundlePath };
 }
 
 export async function buildWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  return await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quietLogger });
+  return await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    logger: quietLogger,
+  });
 }
 
 const noop = () => undefined;

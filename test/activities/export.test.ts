@@ -47,7 +47,10 @@ describe('exportAccountsAndTransactions', () => {
     }
     // The last checkpoint: every page of accounts and of transactions stored.
     expect(beats.at(-1)).toMatchObject({ accountsListed: true, accountPages: 1, transactionPages: [2, 2, 2, 2, 2], account: 5 });
-    expect(await filesUnder(join(h.root, 'fetch-account-data'))).toEqual(['u1/m1/run-1/accounts.ndjson', 'u1/m1/run-1/transactions.ndjson']);
+    expect(await filesUnder(join(h.root, 'fetch-account-data'))).toEqual([
+      'u1/m1/run-1/accounts.ndjson',
+      'u1/m1/run-1/transactions.ndjson',
+    ]);
     // The result rides through workflow history: it must stay far below Temporal's 2 MB payload limit.
     expect(JSON.stringify(result).length).toBeLessThan(4096);
   });
@@ -63,7 +66,9 @@ describe('exportAccountsAndTransactions', () => {
   });
 
   it('refuses malformed dates, naming the field', async () => {
-    const failure = await failureOf(h.activities.exportAccountsAndTransactions({ ...ref, fromDate: '01/02/2024', toDate: isoDay(0), keyPrefix: 'x' }));
+    const failure = await failureOf(
+      h.activities.exportAccountsAndTransactions({ ...ref, fromDate: '01/02/2024', toDate: isoDay(0), keyPrefix: 'x' }),
+    );
     expect(failure).toMatchObject({ type: 'InvalidActivityInput', nonRetryable: true });
     expect(failure.message).toContain('fromDate must be a date as YYYY-MM-DD');
   });
@@ -73,7 +78,13 @@ describe('exportAccountsAndTransactions after a transient fault', () => {
   const window = () => ({ fromDate: isoDay(-120), toDate: isoDay(5) });
   /** SHA-256 of both objects: comparing megabytes with toEqual would take minutes. */
   const bytesOf = async (result: ExportResult) =>
-    Promise.all([result.accountsKey, result.transactionsKey].map(async (key) => createHash('sha256').update(await readFile(join(h.root, key))).digest('hex')));
+    Promise.all(
+      [result.accountsKey, result.transactionsKey].map(async (key) =>
+        createHash('sha256')
+          .update(await readFile(join(h.root, key)))
+          .digest('hex'),
+      ),
+    );
 
   it('resumes at the page that failed (nothing before it is asked again) and writes what a fault-free run writes', async () => {
     const clean = await h.activities.exportAccountsAndTransactions({ ...ref, ...window(), keyPrefix: 'clean' });
@@ -115,7 +126,12 @@ describe('exportAccountsAndTransactions after a transient fault', () => {
     const input = { ...ref, ...window(), keyPrefix: 'no-progress' };
     const failureAt = async (attempt: number, heartbeatDetails?: ExportCheckpoint) => {
       h.sandbox.setFaults({ serverError: { next: 1 } });
-      return await failureOf(new MockActivityEnvironment({ retryPolicy: policy, attempt, heartbeatDetails }).run(h.activities.exportAccountsAndTransactions, input));
+      return await failureOf(
+        new MockActivityEnvironment({ retryPolicy: policy, attempt, heartbeatDetails }).run(
+          h.activities.exportAccountsAndTransactions,
+          input,
+        ),
+      );
     };
     expect(await failureAt(7)).toMatchObject({ type: 'MxServerError', nextRetryDelay: undefined });
     // Attempt 3 stored the accounts; attempts 5 and 9 fail on their first request.
@@ -130,13 +146,24 @@ describe('exportAccountsAndTransactions after a transient fault', () => {
     expect(await failureAt(5, beats.at(-1))).toMatchObject({ nextRetryDelay: 4000 });
     expect(await failureAt(9, beats.at(-1))).toMatchObject({ nextRetryDelay: 30_000 });
     h.sandbox.setFaults({ rateLimit: { next: 1, retryAfterSeconds: 7 } });
-    const rateLimited = await failureOf(new MockActivityEnvironment({ retryPolicy: policy, attempt: 9, heartbeatDetails: beats.at(-1) }).run(h.activities.exportAccountsAndTransactions, input));
+    const rateLimited = await failureOf(
+      new MockActivityEnvironment({ retryPolicy: policy, attempt: 9, heartbeatDetails: beats.at(-1) }).run(
+        h.activities.exportAccountsAndTransactions,
+        input,
+      ),
+    );
     expect(rateLimited).toMatchObject({ type: 'MxRateLimited', nextRetryDelay: 7000 });
   });
 
   it('starts afresh when the parts a checkpoint counts are gone, and still writes the same bytes', async () => {
     const clean = await h.activities.exportAccountsAndTransactions({ ...ref, ...window(), keyPrefix: 'clean-2' });
-    const lost: ExportCheckpoint = { accounts: clean.accounts, accountPages: 1, accountsListed: true, transactionPages: [2, 1, 0, 0, 0], account: 1 };
+    const lost: ExportCheckpoint = {
+      accounts: clean.accounts,
+      accountPages: 1,
+      accountsListed: true,
+      transactionPages: [2, 1, 0, 0, 0],
+      account: 1,
+    };
     const env = new MockActivityEnvironment({ heartbeatDetails: lost });
     const result = (await env.run(h.activities.exportAccountsAndTransactions, { ...ref, ...window(), keyPrefix: 'lost' })) as ExportResult;
     expect(result.transactionCount).toBe(7500);

@@ -18,11 +18,16 @@ describe('MX failures as Temporal sees them', () => {
     h.sandbox.setFaults({ rateLimit: { next: 1, retryAfterSeconds: 3, match: '/status' } });
     const failure = await failureOf(h.activities.readMemberStatus(ref));
     // Expected and retried: benign, so the worker logs it as one line, not the whole error at WARN.
-    expect(failure).toMatchObject({ type: 'MxRateLimited', nonRetryable: false, nextRetryDelay: 3000, category: ApplicationFailureCategory.BENIGN });
+    expect(failure).toMatchObject({
+      type: 'MxRateLimited',
+      nonRetryable: false,
+      nextRetryDelay: 3000,
+      category: ApplicationFailureCategory.BENIGN,
+    });
     expect((await waitForMember(h, ref, idle)).connectionStatus).toBe('CONNECTED');
   });
 
-  it('429 with Retry-After: 0 is retried on the policy\'s backoff (a zero nextRetryDelay would end the activity)', async () => {
+  it("429 with Retry-After: 0 is retried on the policy's backoff (a zero nextRetryDelay would end the activity)", async () => {
     const ref = await connectMember(h, 'password');
     await waitForMember(h, ref, idle);
     h.sandbox.setFaults({ rateLimit: { next: 1, retryAfterSeconds: 0, match: '/status' } });

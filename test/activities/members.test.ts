@@ -124,7 +124,13 @@ describe('ensureMember with several members of one user at one institution', () 
   const memberInput = async (password: string): Promise<EnsureMemberInput> => {
     const user = await h.activities.ensureUser({ id: `partner-${randomUUID()}` });
     const institution = await h.activities.findInstitution({ code: 'mxbank', requireStatements: false });
-    return { userGuid: user.guid, institutionCode: 'mxbank', credentialFields: institution.credentials, credentials: { username: 'mxuser', password }, skipAggregation: true };
+    return {
+      userGuid: user.guid,
+      institutionCode: 'mxbank',
+      credentialFields: institution.credentials,
+      credentials: { username: 'mxuser', password },
+      skipAggregation: true,
+    };
   };
   const key = randomBytes(32);
 
@@ -153,7 +159,7 @@ describe('ensureMember with several members of one user at one institution', () 
     );
   });
 
-  it('fails as MxDuplicate, touching nothing, when no member carries the id MX\'s 409 is about', async () => {
+  it("fails as MxDuplicate, touching nothing, when no member carries the id MX's 409 is about", async () => {
     const { client, updates } = recording(h.mx);
     const activities = createActivities({ mx: client, storage: h.storage, clock: { now: () => new Date() }, memberIdKeys: [key] });
     const input = await memberInput('s3cret-pass');
@@ -162,7 +168,10 @@ describe('ensureMember with several members of one user at one institution', () 
     const fields = input.credentialFields;
     const foreign = await h.mx.createMember(input.userGuid, {
       institution_code: 'mxbank',
-      credentials: [{ guid: fields[0]!.guid, value: 'mxuser' }, { guid: fields[1]!.guid, value: 's3cret-pass' }],
+      credentials: [
+        { guid: fields[0]!.guid, value: 'mxuser' },
+        { guid: fields[1]!.guid, value: 's3cret-pass' },
+      ],
       skip_aggregation: true,
     });
     updates.length = 0;
@@ -174,11 +183,15 @@ describe('ensureMember with several members of one user at one institution', () 
     expect((await membersOf(input.userGuid)).find((m) => m.guid === foreign.guid)?.id).toBeNull();
   });
 
-  it('a memberId names the member: its credentials are updated, nobody else\'s', async () => {
+  it("a memberId names the member: its credentials are updated, nobody else's", async () => {
     const { client, updates } = recording(h.mx);
     const activities = createActivities({ mx: client, storage: h.storage, clock: { now: () => new Date() }, memberIdKeys: [key] });
     const input = { ...(await memberInput('password')), id: 'checking-at-mxbank' };
-    const other = await activities.ensureMember({ ...input, id: 'savings-at-mxbank', credentials: { username: 'mxuser', password: 'other-pass' } });
+    const other = await activities.ensureMember({
+      ...input,
+      id: 'savings-at-mxbank',
+      credentials: { username: 'mxuser', password: 'other-pass' },
+    });
     const named = await activities.ensureMember(input);
     const renewed = await activities.ensureMember({ ...input, credentials: { username: 'mxuser', password: 'new-password' } });
     expect(renewed).toMatchObject({ guid: named.guid, reused: true });
@@ -191,7 +204,12 @@ describe('ensureMember with several members of one user at one institution', () 
     const old = createActivities({ mx: h.mx, storage: h.storage, clock: { now: () => new Date() }, memberIdKeys: [key] });
     const created = await old.ensureMember(input);
     const [idBefore] = (await membersOf(input.userGuid)).map((m) => m.id);
-    const rotated = createActivities({ mx: h.mx, storage: h.storage, clock: { now: () => new Date() }, memberIdKeys: [randomBytes(32), key] });
+    const rotated = createActivities({
+      mx: h.mx,
+      storage: h.storage,
+      clock: { now: () => new Date() },
+      memberIdKeys: [randomBytes(32), key],
+    });
     expect(await rotated.ensureMember(input)).toMatchObject({ guid: created.guid, reused: true });
     const [idAfter] = (await membersOf(input.userGuid)).map((m) => m.id);
     expect(idAfter).toMatch(/^mtg-/);
@@ -201,7 +219,7 @@ describe('ensureMember with several members of one user at one institution', () 
 });
 
 describe('jobs and status', () => {
-  it('polls a new member to CONNECTED with MX\'s status message, then aggregates once', async () => {
+  it("polls a new member to CONNECTED with MX's status message, then aggregates once", async () => {
     const ref = await connectMember(h, 'password');
     const connected = await waitForMember(h, ref, idle);
     expect(connected).toMatchObject({ connectionStatus: 'CONNECTED', isBeingAggregated: false });

@@ -58,7 +58,12 @@ export async function connectMember(h: Harness, password: string, institutionCod
 }
 
 /** Polls the member status (as a workflow would) until `done` holds. */
-export async function waitForMember(h: Harness, ref: MemberRef, done: (s: MemberState) => boolean, timeoutMs = 10_000): Promise<MemberState> {
+export async function waitForMember(
+  h: Harness,
+  ref: MemberRef,
+  done: (s: MemberState) => boolean,
+  timeoutMs = 10_000,
+): Promise<MemberState> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const state = await h.activities.readMemberStatus(ref);
@@ -83,7 +88,10 @@ export async function failureOf(promise: Promise<unknown>): Promise<ApplicationF
 /** Every file under the storage root, temp files included. */
 export async function filesUnder(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(root.length + 1)).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(root.length + 1))
+    .sort();
 }
 
 export { MockActivityEnvironment };

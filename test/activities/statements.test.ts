@@ -22,7 +22,12 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const input = (statement: StatementInfo, key: string) => ({ ...ref, statementGuid: statement.guid, contentHash: statement.contentHash, key });
+const input = (statement: StatementInfo, key: string) => ({
+  ...ref,
+  statementGuid: statement.guid,
+  contentHash: statement.contentHash,
+  key,
+});
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 describe('listStatements', () => {

@@ -88,29 +88,39 @@ describe(`${RUNS} guide runs on a Temporal cluster on PostgreSQL, three worker p
     const runs: GuideRun[] = [];
     for (let i = 0; i < RUNS; i++) {
       const type = i % 2 === 0 ? 'fetchAccountData' : 'fetchStatements';
-      runs.push(await startGuideRun(client, workerEnv.TEMPORAL_TASK_QUEUE!, type, `cluster-${i}-${randomBytes(3).toString('hex')}`, i % 3 === 0));
+      runs.push(
+        await startGuideRun(client, workerEnv.TEMPORAL_TASK_QUEUE!, type, `cluster-${i}-${randomBytes(3).toString('hex')}`, i % 3 === 0),
+      );
     }
     let completed = 0;
     const results = runs.map((run) => run.handle.result().then((r) => (completed++, r as RunManifest)));
     results.forEach((r) => r.catch(() => undefined));
 
     // Mid-run: a quarter of the runs are done, and a worker holds an activity of one still running.
-    const victim = await waitFor(async () => {
-      if (completed < RUNS / 4) return null;
-      for (const run of runs.slice(-RUNS / 2)) {
-        const held = await heldActivities(run);
-        const victim = workers.find((w) => held.some((a) => a.identity.startsWith(w.identityPrefix)));
-        if (victim) return victim;
-      }
-      return null;
-    }, 240_000, 200);
+    const victim = await waitFor(
+      async () => {
+        if (completed < RUNS / 4) return null;
+        for (const run of runs.slice(-RUNS / 2)) {
+          const held = await heldActivities(run);
+          const victim = workers.find((w) => held.some((a) => a.identity.startsWith(w.identityPrefix)));
+          if (victim) return victim;
+        }
+        return null;
+      },
+      240_000,
+      200,
+    );
     victim.child.kill('SIGKILL');
     const killedAt = Date.now();
     const completedAtKill = completed;
     // What the server still sees the dead worker running: the activities the kill cut.
     const cut = (
       await Promise.all(
-        runs.map(async (run) => (await heldActivities(run)).filter((a) => a.identity.startsWith(victim.identityPrefix)).map((a) => ({ run, activityId: a.activityId }))),
+        runs.map(async (run) =>
+          (await heldActivities(run))
+            .filter((a) => a.identity.startsWith(victim.identityPrefix))
+            .map((a) => ({ run, activityId: a.activityId })),
+        ),
       )
     ).flat();
 
@@ -145,7 +155,7 @@ describe(`${RUNS} guide runs on a Temporal cluster on PostgreSQL, three worker p
 });
 
 describe('deploy/temporal/setup-postgres.sh', () => {
-  it('is safe to run again on a set-up database (a compose restart): the schemas stay at the release\'s versions', async () => {
+  it("is safe to run again on a set-up database (a compose restart): the schemas stay at the release's versions", async () => {
     expect((await setupPostgres(cluster.postgres)).stdout).toContain('Temporal schemas are up to date');
     // go.temporal.io/server@v1.32.2 schema/postgresql/v12/version.go: Version "1.19", VisibilityVersion "1.14".
     expect(await schemaVersion('temporal')).toBe('1.19');
@@ -164,7 +174,22 @@ describe('deploy/temporal/setup-postgres.sh', () => {
 });
 
 async function schemaVersion(database: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(join(postgresBinDir(), 'psql'), ['-h', cluster.postgres.host, '-p', String(cluster.postgres.port), '-U', 'temporal', '-d', database, '-tAc', 'SELECT curr_version FROM schema_version'], { env: { PATH: process.env.PATH ?? '' } });
+  const { stdout } = await promisify(execFile)(
+    join(postgresBinDir(), 'psql'),
+    [
+      '-h',
+      cluster.postgres.host,
+      '-p',
+      String(cluster.postgres.port),
+      '-U',
+      'temporal',
+      '-d',
+      database,
+      '-tAc',
+      'SELECT curr_version FROM schema_version',
+    ],
+    { env: { PATH: process.env.PATH ?? '' } },
+  );
   return stdout.trim();
 }
 
@@ -207,23 +232,33 @@ async function expectOneMemberPerRun(manifests: RunManifest[]): Promise<void> {
     });
     expect(response.status).toBe(200);
     const { members } = (await response.json()) as { members: { guid: string }[] };
-    expect(members.map((m) => m.guid), manifest.workflowId).toEqual([manifest.member.guid]);
+    expect(
+      members.map((m) => m.guid),
+      manifest.workflowId,
+    ).toEqual([manifest.member.guid]);
   }
 }
 
 /** The activities of a run that a worker has started and not finished, as the server sees them. */
 async function heldActivities(run: GuideRun): Promise<{ activityId: string; identity: string }[]> {
   const { raw } = await run.handle.describe();
-  return (raw.pendingActivities ?? []).filter((a) => a.state === STARTED).map((a) => ({ activityId: a.activityId!, identity: a.lastWorkerIdentity ?? '' }));
+  return (raw.pendingActivities ?? [])
+    .filter((a) => a.state === STARTED)
+    .map((a) => ({ activityId: a.activityId!, identity: a.lastWorkerIdentity ?? '' }));
 }
 
 /** Which worker ran the last attempt of an activity, and which attempt it was (the started event records the last one). */
 async function startedEventOf(run: GuideRun, activityId: string): Promise<{ identity: string; attempt: number }> {
   const events = (await run.handle.fetchHistory()).events ?? [];
   const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityId === activityId);
-  const started = events.find((e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId ?? -1) === Number(scheduled?.eventId ?? -2));
+  const started = events.find(
+    (e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId ?? -1) === Number(scheduled?.eventId ?? -2),
+  );
   if (!started) throw new Error(`no started event for activity ${activityId} in ${run.handle.workflowId}`);
-  return { identity: started.activityTaskStartedEventAttributes!.identity ?? '', attempt: started.activityTaskStartedEventAttributes!.attempt ?? 0 };
+  return {
+    identity: started.activityTaskStartedEventAttributes!.identity ?? '',
+    attempt: started.activityTaskStartedEventAttributes!.attempt ?? 0,
+  };
 }
 
 async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number, everyMs: number): Promise<T> {

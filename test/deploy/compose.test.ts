@@ -43,15 +43,23 @@ const dockerfile = readFileSync('Dockerfile', 'utf8');
 
 /** What `docker compose` makes of `${VAR:-default}` and `${VAR:?message}` when VAR is not set. */
 function interpolate(value: string | number): string {
-  const operatorValue = (name: string) => (name.endsWith('_KEY') ? randomBytes(32).toString('base64') : `set-by-operator-${name}-0123456789`);
-  return String(value).replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_, name: string, fallback?: string) => fallback ?? operatorValue(name));
+  const operatorValue = (name: string) =>
+    name.endsWith('_KEY') ? randomBytes(32).toString('base64') : `set-by-operator-${name}-0123456789`;
+  return String(value).replace(
+    /\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g,
+    (_, name: string, fallback?: string) => fallback ?? operatorValue(name),
+  );
 }
-const environmentOf = (service: Service) => Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(v)]));
+const environmentOf = (service: Service) =>
+  Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(v)]));
 const publishedPort = (service: Service, containerPort: number) =>
-  service.ports?.map((p) => p.split(':')).find((parts) => Number(parts.at(-1)) === containerPort)?.at(-2);
+  service.ports
+    ?.map((p) => p.split(':'))
+    .find((parts) => Number(parts.at(-1)) === containerPort)
+    ?.at(-2);
 
 describe('docker-compose.yml', () => {
-  it('runs the worker, sandbox, support page and codec server from this project\'s image, each with an npm script that exists', () => {
+  it("runs the worker, sandbox, support page and codec server from this project's image, each with an npm script that exists", () => {
     expect(appServices.map(([name]) => name).sort()).toEqual(['codec', 'sandbox', 'support', 'webhooks', 'worker']);
     for (const [name, service] of appServices) {
       expect(service.command?.slice(0, 2), name).toEqual(['npm', 'run']);
@@ -64,7 +72,8 @@ describe('docker-compose.yml', () => {
     const temporalVariables = ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE'];
     for (const [name, service] of appServices) {
       const env = environmentOf(service);
-      for (const variable of Object.keys(env)) expect([...CONFIG_VARIABLES, ...temporalVariables], `${name}: ${variable}`).toContain(variable);
+      for (const variable of Object.keys(env))
+        expect([...CONFIG_VARIABLES, ...temporalVariables], `${name}: ${variable}`).toContain(variable);
       expect(() => loadConfig(env), name).not.toThrow();
     }
   });
@@ -135,7 +144,10 @@ describe('docker-compose.yml: S3 storage', () => {
   };
   const withDotEnv = (service: Service) =>
     Object.fromEntries(
-      Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(String(v).replace(/\$\{(\w+):-[^}]*\}/g, (whole, name: string) => dotEnv[name] ?? whole))]),
+      Object.entries(service.environment ?? {}).map(([k, v]) => [
+        k,
+        interpolate(String(v).replace(/\$\{(\w+):-[^}]*\}/g, (whole, name: string) => dotEnv[name] ?? whole)),
+      ]),
     );
 
   it('keeps local storage by default, and the s3 service behind its profile', () => {
@@ -175,12 +187,16 @@ describe('Dockerfile', () => {
     const dependencies = Object.keys(packageJson.dependencies);
     expect(dependencies).toContain('esbuild');
     // The services' scripts run the build (dist/), not TypeScript through tsx.
-    for (const [name, service] of appServices) expect(packageJson.scripts[service.command![2]!], name).toMatch(/^(exec )?node scripts\/run\.mjs [\w-]+$/);
+    for (const [name, service] of appServices)
+      expect(packageJson.scripts[service.command![2]!], name).toMatch(/^(exec )?node scripts\/run\.mjs [\w-]+$/);
     // Every package the built JavaScript imports is a production dependency (or a Node built-in).
     const imported = new Set<string>();
     for (const file of readdirSync('dist').filter((f) => f.endsWith('.js'))) {
-      for (const [, specifier] of readFileSync(join('dist', file), 'utf8').matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)/g)) {
-        if (specifier && !specifier.startsWith('.') && !specifier.startsWith('node:')) imported.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
+      for (const [, specifier] of readFileSync(join('dist', file), 'utf8').matchAll(
+        /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)/g,
+      )) {
+        if (specifier && !specifier.startsWith('.') && !specifier.startsWith('node:'))
+          imported.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
       }
     }
     expect(imported.size).toBeGreaterThan(5);
@@ -190,7 +206,7 @@ describe('Dockerfile', () => {
 });
 
 describe('deploy/temporal/setup-namespace.sh', () => {
-  it('creates the namespace and exactly the guides\' search attributes, and is safe to run again', async () => {
+  it("creates the namespace and exactly the guides' search attributes, and is safe to run again", async () => {
     const script = readFileSync('deploy/temporal/setup-namespace.sh', 'utf8');
     const listed = [...script.matchAll(/^\s+(Mx\w+):(\w+)/gm)].map(([, name, type]) => `${name}:${type!.toUpperCase()}`);
     expect(listed.sort()).toEqual(SEARCH_ATTRIBUTES.map((key) => `${key.name}:${key.type}`).sort());
@@ -198,14 +214,22 @@ describe('deploy/temporal/setup-namespace.sh', () => {
     const temporal = await connectToTestServer();
     try {
       const namespace = uniqueName('compose-setup');
-      const env = { ...process.env, PATH: `${dirname(requireTemporalCli())}:${process.env.PATH}`, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: namespace };
+      const env = {
+        ...process.env,
+        PATH: `${dirname(requireTemporalCli())}:${process.env.PATH}`,
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_NAMESPACE: namespace,
+      };
       const run = () => promisify(execFile)('sh', ['deploy/temporal/setup-namespace.sh'], { env, timeout: 60_000 });
       expect((await run()).stdout).toContain(`Namespace ${namespace} is ready`);
       expect((await run()).stdout).toContain(`Namespace ${namespace} is ready`);
 
       const { customAttributes } = await temporal.client.connection.operatorService.listSearchAttributes({ namespace });
       const { IndexedValueType } = proto.temporal.api.enums.v1;
-      const expected = { KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL } as Record<string, number>;
+      const expected = { KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL } as Record<
+        string,
+        number
+      >;
       for (const key of SEARCH_ATTRIBUTES) expect(customAttributes?.[key.name], key.name).toBe(expected[key.type]);
     } finally {
       await temporal.close();
@@ -242,7 +266,12 @@ describe('docker-compose.yml and the cluster test (npm run test:cluster) run the
   });
 
   it('ships the schemas setup-postgres.sh applies, up to the versions the server release expects', () => {
-    const versions = (dir: string) => readdirSync(dir).map((v) => v.slice(1).split('.').map(Number)).sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!).at(-1)!.join('.');
+    const versions = (dir: string) =>
+      readdirSync(dir)
+        .map((v) => v.slice(1).split('.').map(Number))
+        .sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!)
+        .at(-1)!
+        .join('.');
     // go.temporal.io/server@v1.32.2 schema/postgresql/v12/version.go: Version "1.19", VisibilityVersion "1.14".
     expect(versions('deploy/temporal/schema/postgresql/v12/temporal/versioned')).toBe('1.19');
     expect(versions('deploy/temporal/schema/postgresql/v12/visibility/versioned')).toBe('1.14');

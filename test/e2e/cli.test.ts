@@ -35,21 +35,36 @@ describe('the guides from the Temporal CLI', () => {
     const again = await temporal(...start, '--id-conflict-policy', 'Fail', '--input', JSON.stringify(input));
     expect(/RunId\s+(\S+)/.exec(again.stdout)?.[1]).toBe(runId);
 
-    await expect
-      .poll(async () => (await listAwaitingMfa()).includes(workflowId), { timeout: 20_000, interval: 300 })
-      .toBe(true);
+    await expect.poll(async () => (await listAwaitingMfa()).includes(workflowId), { timeout: 20_000, interval: 300 }).toBe(true);
 
     const first = await progress(workflowId);
     expect(first.mfa.round).toBe(1);
     const answer = (value: string, guid: string) => JSON.stringify({ answers: [{ guid, value }] });
-    const updated = await temporal('workflow', 'update', 'execute', '--workflow-id', workflowId, '--name', 'answerMfa',
-      '--input', answer('challenge', first.mfa.challenges[0]!.guid));
+    const updated = await temporal(
+      'workflow',
+      'update',
+      'execute',
+      '--workflow-id',
+      workflowId,
+      '--name',
+      'answerMfa',
+      '--input',
+      answer('challenge', first.mfa.challenges[0]!.guid),
+    );
     expect(updated.stdout).toContain('CHALLENGED');
 
     await expect.poll(async () => (await progress(workflowId)).mfa.round, { timeout: 20_000, interval: 300 }).toBe(2);
     const second = await progress(workflowId);
-    await temporal('workflow', 'signal', '--workflow-id', workflowId, '--name', 'mfaAnswers',
-      '--input', answer('correct', second.mfa.challenges[0]!.guid));
+    await temporal(
+      'workflow',
+      'signal',
+      '--workflow-id',
+      workflowId,
+      '--name',
+      'mfaAnswers',
+      '--input',
+      answer('correct', second.mfa.challenges[0]!.guid),
+    );
 
     const result = await temporal('workflow', 'result', '--workflow-id', workflowId, '--output', 'json');
     const manifest = findManifest(JSON.parse(result.stdout));
@@ -59,9 +74,21 @@ describe('the guides from the Temporal CLI', () => {
 
   it('an invalid input fails the run at once with INVALID_INPUT, visible from the CLI', async () => {
     const workflowId = `fetch-statements-bad-${Date.now()}-mxbank`;
-    await temporal('workflow', 'start', '--task-queue', env.taskQueue, '--type', 'fetchStatements', '--workflow-id', workflowId,
-      '--input', '{"userId":"alice"}');
-    const outcome = await temporal('workflow', 'result', '--workflow-id', workflowId).catch((err: { stdout: string; stderr: string }) => err);
+    await temporal(
+      'workflow',
+      'start',
+      '--task-queue',
+      env.taskQueue,
+      '--type',
+      'fetchStatements',
+      '--workflow-id',
+      workflowId,
+      '--input',
+      '{"userId":"alice"}',
+    );
+    const outcome = await temporal('workflow', 'result', '--workflow-id', workflowId).catch(
+      (err: { stdout: string; stderr: string }) => err,
+    );
     expect(`${outcome.stdout}${outcome.stderr}`).toMatch(/INVALID_INPUT|institutionCode or institutionName is required/);
   });
 

@@ -125,7 +125,9 @@ describe('a worker SIGKILLed mid-export and mid-download', () => {
       const { raw } = await statementsRun.describe();
       const holders = (raw.pendingActivities ?? []).filter((a) => a.state === STARTED).map((a) => a.lastWorkerIdentity);
       const victim = both.find((worker) => holders.some((identity) => identity?.startsWith(`${worker.pid}@`)));
-      const inFlight = (await listFiles(storageDir)).filter((f) => f.name.endsWith('.pdf.partial') && f.bytes >= 5_000_000 && f.bytes < STATEMENT_BYTES);
+      const inFlight = (await listFiles(storageDir)).filter(
+        (f) => f.name.endsWith('.pdf.partial') && f.bytes >= 5_000_000 && f.bytes < STATEMENT_BYTES,
+      );
       return victim && inFlight.length ? { victim, inFlight } : null;
     }, 120_000);
     victim.kill('SIGKILL');
@@ -175,7 +177,15 @@ async function start(taskQueue: string, type: 'fetchAccountData' | 'fetchStateme
   return await client.workflow.start(type, {
     taskQueue,
     workflowId: `${type}-${userId}`,
-    args: [{ userId, institutionCode: 'mxbank', credentials: { username: 'mxuser', password: 'password' }, ...FAST, statements: { concurrency: 4 } }],
+    args: [
+      {
+        userId,
+        institutionCode: 'mxbank',
+        credentials: { username: 'mxuser', password: 'password' },
+        ...FAST,
+        statements: { concurrency: 4 },
+      },
+    ],
   });
 }
 
@@ -208,13 +218,17 @@ async function stopWorker(child: ChildProcess): Promise<void> {
 
 /** Milliseconds from the kill until a retry of `activityType` (attempt 2 or later) started on a live worker. */
 async function resumedAfter(handle: WorkflowHandle, activityType: string, killedAt: number): Promise<number> {
-  return await waitFor(async () => {
-    const { raw } = await handle.describe();
-    const started = (raw.pendingActivities ?? [])
-      .filter((a) => a.activityType?.name === activityType && (a.attempt ?? 0) >= 2 && a.state === STARTED && a.lastStartedTime)
-      .map((a) => Number(a.lastStartedTime!.seconds) * 1000 + Math.floor((a.lastStartedTime!.nanos ?? 0) / 1e6));
-    return started.length ? Math.min(...started) - killedAt : null;
-  }, 60_000, 100);
+  return await waitFor(
+    async () => {
+      const { raw } = await handle.describe();
+      const started = (raw.pendingActivities ?? [])
+        .filter((a) => a.activityType?.name === activityType && (a.attempt ?? 0) >= 2 && a.state === STARTED && a.lastStartedTime)
+        .map((a) => Number(a.lastStartedTime!.seconds) * 1000 + Math.floor((a.lastStartedTime!.nanos ?? 0) / 1e6));
+      return started.length ? Math.min(...started) - killedAt : null;
+    },
+    60_000,
+    100,
+  );
 }
 
 async function waitFor<T>(probe: () => Promise<T | null>, timeoutMs: number, everyMs = 100): Promise<T> {

@@ -36,7 +36,12 @@ describe.skipIf(versitygwMissing())('the guides with S3 storage (versitygw)', ()
   beforeAll(async () => {
     temporal = await connectToTestServer();
     // The first three PDF bodies are cut after 9 MB: past the first 8 MB part, so a multipart upload is under way.
-    sandbox = await startSandbox({ port: 0, jobDurationMs: 400, statementBytes: STATEMENT_BYTES, faults: { pdfCut: { afterBytes: 9 * 1024 * 1024, next: 3 } } });
+    sandbox = await startSandbox({
+      port: 0,
+      jobDurationMs: 400,
+      statementBytes: STATEMENT_BYTES,
+      faults: { pdfCut: { afterBytes: 9 * 1024 * 1024, next: 3 } },
+    });
     s3 = await startVersitygw();
     dataDir = await mkdtemp(join(tmpdir(), 's3-e2e-data-'));
     workerEnv = {
@@ -118,7 +123,10 @@ describe.skipIf(versitygwMissing())('the guides with S3 storage (versitygw)', ()
     expect(transactions.length).toBe(exported.accounts!.transactionCount);
     expect(exported.accounts!.transactionCount).toBeGreaterThan(0);
     expect((await objectText(exported.accounts!.accountsKey)).trim().split('\n').length).toBe(exported.accounts!.count);
-    expect(JSON.parse(await objectText(exported.manifestKey))).toMatchObject({ guide: 'fetchAccountData', accounts: { transactionCount: exported.accounts!.transactionCount } });
+    expect(JSON.parse(await objectText(exported.manifestKey))).toMatchObject({
+      guide: 'fetchAccountData',
+      accounts: { transactionCount: exported.accounts!.transactionCount },
+    });
     expect(JSON.parse(await objectText(fetched.manifestKey))).toMatchObject({ guide: 'fetchStatements' });
 
     expect(fetched.statements!.count).toBe(15);

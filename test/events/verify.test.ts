@@ -24,7 +24,9 @@ describe('verifyEvent', () => {
   });
 
   it('refuses a forged signature (another secret) and a tampered body', () => {
-    expect(() => verifyEvent(body, signatureHeader('an-attacker-guess-0123456789abcdef', T, body), SECRET, { now: NOW })).toThrow(EventSignatureError);
+    expect(() => verifyEvent(body, signatureHeader('an-attacker-guess-0123456789abcdef', T, body), SECRET, { now: NOW })).toThrow(
+      EventSignatureError,
+    );
     const tampered = body.replace('"accounts":2', '"accounts":3');
     expect(() => verifyEvent(tampered, signatureHeader(SECRET, T, body), SECRET, { now: NOW })).toThrow(/does not match/);
     // The timestamp is signed too: moving it forward to dodge the replay window breaks the signature.

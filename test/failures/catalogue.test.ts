@@ -22,7 +22,7 @@ describe('the failure catalogue', () => {
     expect(FAILURE_TYPES.mfaRejected).toBe('MFA_REJECTED');
   });
 
-  it('holds the MX client\'s error types, and the retry policy skips exactly the non-retryable activity types', () => {
+  it("holds the MX client's error types, and the retry policy skips exactly the non-retryable activity types", () => {
     for (const type of Object.values(ACTIVITY_ERROR_TYPES)) expect(failureOf(type)?.raisedBy, type).toBe('activity');
     for (const type of Object.values(RETRYABLE_ERROR_TYPES)) expect(failureOf(type)?.retryable, type).toBe(true);
     expect(NON_RETRYABLE_ACTIVITY_TYPES).toContain('MxJobConflict');
@@ -68,7 +68,14 @@ describe('raising and recognising catalogued failures', () => {
 
   it('tells which type an activity failed with, and nothing for other errors', () => {
     const failed = (type: string) =>
-      new ActivityFailure('activity failed', 'startAggregation', '1', RetryState.NON_RETRYABLE_FAILURE, undefined, ApplicationFailure.create({ type, message: 'x' }));
+      new ActivityFailure(
+        'activity failed',
+        'startAggregation',
+        '1',
+        RetryState.NON_RETRYABLE_FAILURE,
+        undefined,
+        ApplicationFailure.create({ type, message: 'x' }),
+      );
     expect(activityFailureType(failed('MxJobConflict'))).toBe('MxJobConflict');
     expect(activityFailedWith(failed('MxJobConflict'), FAILURES.jobConflict)).toBe(true);
     expect(activityFailedWith(failed('MxBadRequest'), FAILURES.methodNotAllowed, FAILURES.badRequest)).toBe(true);

@@ -73,7 +73,13 @@ export async function startVersitygw(options: { bucket?: string } = {}): Promise
   child.stdout?.on('data', (d: Buffer) => void (output = (output + d.toString()).slice(-4000)));
   child.stderr?.on('data', (d: Buffer) => void (output = (output + d.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const settings = (prefix = ''): S3Settings => ({ bucket, prefix, endpoint, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey } });
+  const settings = (prefix = ''): S3Settings => ({
+    bucket,
+    prefix,
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId, secretAccessKey },
+  });
   const client = createS3Client(settings());
   const stop = async () => {
     client.destroy();

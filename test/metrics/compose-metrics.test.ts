@@ -16,7 +16,10 @@ interface Service {
   ports?: string[];
 }
 
-const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
 const { worker, prometheus, grafana } = compose.services;
 
 /** The host path a container path comes from, through the service's bind mounts. */
@@ -54,9 +57,13 @@ describe('docker-compose.yml metrics services', () => {
 
   it("provisions Grafana's data source under the uid every dashboard query names, and the dashboards where the provider looks", () => {
     const provisioning = hostPath(grafana!, '/etc/grafana/provisioning')!;
-    const datasources = parse(readFileSync(join(provisioning, 'datasources/prometheus.yml'), 'utf8')) as { datasources: { uid: string; url: string }[] };
+    const datasources = parse(readFileSync(join(provisioning, 'datasources/prometheus.yml'), 'utf8')) as {
+      datasources: { uid: string; url: string }[];
+    };
     expect(datasources.datasources[0]).toMatchObject({ uid: 'prometheus', url: 'http://prometheus:9090' });
-    const providers = parse(readFileSync(join(provisioning, 'dashboards/mx-guides.yml'), 'utf8')) as { providers: { options: { path: string } }[] };
+    const providers = parse(readFileSync(join(provisioning, 'dashboards/mx-guides.yml'), 'utf8')) as {
+      providers: { options: { path: string } }[];
+    };
     const dashboardsDir = hostPath(grafana!, providers.providers[0]!.options.path)!;
     const dashboards = readdirSync(dashboardsDir).filter((f) => f.endsWith('.json'));
     expect(dashboards).toContain('mx-guides.json');

@@ -16,7 +16,13 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   const server = createServer((incoming, outgoing) => {
     seen.push(`${incoming.method} ${(incoming.url ?? '/').split('?')[0]}`);
     const forwarded = httpRequest(
-      { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, host: upstream.host } },
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: incoming.method,
+        path: incoming.url,
+        headers: { ...incoming.headers, host: upstream.host },
+      },
       (response) => {
         outgoing.writeHead(response.statusCode ?? 502, response.headers);
         response.pipe(outgoing);

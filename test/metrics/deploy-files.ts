@@ -24,7 +24,8 @@ export function alertRules(): AlertRule[] {
     const path = join(PROMETHEUS_DIR, file.replace(/^\/etc\/prometheus\//, ''));
     const document = parse(readFileSync(path, 'utf8')) as { groups: { name: string; rules: AlertRule[] }[] };
     for (const group of document.groups) {
-      if (!group.name || !Array.isArray(group.rules) || group.rules.length === 0) throw new Error(`${path}: a group needs a name and rules`);
+      if (!group.name || !Array.isArray(group.rules) || group.rules.length === 0)
+        throw new Error(`${path}: a group needs a name and rules`);
       for (const rule of group.rules) {
         const problems = [
           !/^[A-Z][A-Za-z0-9]+$/.test(rule.alert ?? '') && 'alert must be a CamelCase name',
@@ -52,7 +53,8 @@ export function dashboardQueries(): { where: string; expr: string }[] {
   const queries: { where: string; expr: string }[] = [];
   for (const file of readdirSync(DASHBOARDS_DIR).filter((f) => f.endsWith('.json'))) {
     const dashboard = JSON.parse(readFileSync(join(DASHBOARDS_DIR, file), 'utf8')) as { uid: string; title: string; panels: Panel[] };
-    if (!dashboard.uid || !dashboard.title || !Array.isArray(dashboard.panels)) throw new Error(`${file}: a dashboard needs uid, title and panels`);
+    if (!dashboard.uid || !dashboard.title || !Array.isArray(dashboard.panels))
+      throw new Error(`${file}: a dashboard needs uid, title and panels`);
     const visit = (panel: Panel) => {
       panel.panels?.forEach(visit);
       if (panel.type === 'row' || panel.type === 'text') return;

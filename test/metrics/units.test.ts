@@ -79,7 +79,8 @@ describe('the MX request observer', () => {
   let baseUrl: string;
   beforeAll(async () => {
     server = createServer((request, response) => {
-      if (request.url?.startsWith('/users/USR-1/members')) response.writeHead(429, { 'retry-after': '2' }).end('{"error":{"message":"slow down"}}');
+      if (request.url?.startsWith('/users/USR-1/members'))
+        response.writeHead(429, { 'retry-after': '2' }).end('{"error":{"message":"slow down"}}');
       else if (request.url?.startsWith('/users')) response.writeHead(200, { 'content-type': 'application/json' }).end('{"users":[]}');
       else request.socket.destroy();
     });
@@ -90,11 +91,22 @@ describe('the MX request observer', () => {
 
   it('hears every request once, with its status or error type, and the call is unchanged', async () => {
     const seen: MxRequestObservation[] = [];
-    const http = createMxHttp({ baseUrl, clientId: 'c', apiKey: 'k', timeoutMs: 2_000, observe: (o) => seen.push(o) }, { json: {}, pdf: {} });
+    const http = createMxHttp(
+      { baseUrl, clientId: 'c', apiKey: 'k', timeoutMs: 2_000, observe: (o) => seen.push(o) },
+      { json: {}, pdf: {} },
+    );
     const schema = z.object({ users: z.array(z.unknown()) });
-    await expect(http.json({ endpoint: 'listUsers', method: 'GET', path: '/users', schema })).resolves.toEqual({ status: 200, data: { users: [] } });
-    await expect(http.json({ endpoint: 'listMembers', method: 'GET', path: '/users/USR-1/members', schema })).rejects.toMatchObject({ type: 'MxRateLimited', status: 429 });
-    await expect(http.json({ endpoint: 'readInstitution', method: 'GET', path: '/institutions/x', schema })).rejects.toMatchObject({ type: 'MxNetworkError' });
+    await expect(http.json({ endpoint: 'listUsers', method: 'GET', path: '/users', schema })).resolves.toEqual({
+      status: 200,
+      data: { users: [] },
+    });
+    await expect(http.json({ endpoint: 'listMembers', method: 'GET', path: '/users/USR-1/members', schema })).rejects.toMatchObject({
+      type: 'MxRateLimited',
+      status: 429,
+    });
+    await expect(http.json({ endpoint: 'readInstitution', method: 'GET', path: '/institutions/x', schema })).rejects.toMatchObject({
+      type: 'MxNetworkError',
+    });
     expect(seen.map(({ endpoint, status, errorType }) => [endpoint, status, errorType])).toEqual([
       ['listUsers', 200, undefined],
       ['listMembers', 429, 'MxRateLimited'],
@@ -104,14 +116,32 @@ describe('the MX request observer', () => {
   });
 
   it('a throwing observer does not change the answer', async () => {
-    const http = createMxHttp({ baseUrl, clientId: 'c', apiKey: 'k', timeoutMs: 2_000, observe: () => { throw new Error('observer broke'); } }, { json: {}, pdf: {} });
-    await expect(http.json({ endpoint: 'listUsers', method: 'GET', path: '/users', schema: z.object({ users: z.array(z.unknown()) }) })).resolves.toMatchObject({ status: 200 });
+    const http = createMxHttp(
+      {
+        baseUrl,
+        clientId: 'c',
+        apiKey: 'k',
+        timeoutMs: 2_000,
+        observe: () => {
+          throw new Error('observer broke');
+        },
+      },
+      { json: {}, pdf: {} },
+    );
+    await expect(
+      http.json({ endpoint: 'listUsers', method: 'GET', path: '/users', schema: z.object({ users: z.array(z.unknown()) }) }),
+    ).resolves.toMatchObject({ status: 200 });
   });
 });
 
 describe('the metrics endpoint', () => {
   it('says so, with an up=0 gauge, when the SDK metrics cannot be read', async () => {
-    const endpoint = await startMetricsServer({ host: '127.0.0.1', port: 0, metrics: createGuideMetrics(), sdkMetricsUrl: `http://127.0.0.1:${await freePort()}/metrics` });
+    const endpoint = await startMetricsServer({
+      host: '127.0.0.1',
+      port: 0,
+      metrics: createGuideMetrics(),
+      sdkMetricsUrl: `http://127.0.0.1:${await freePort()}/metrics`,
+    });
     try {
       const text = await (await fetch(endpoint.url)).text();
       expect(text).toMatch(/# Temporal SDK metrics unavailable: /);
@@ -125,7 +155,9 @@ describe('the metrics endpoint', () => {
   it('names the setting when its port is taken', async () => {
     const first = await startMetricsServer({ host: '127.0.0.1', port: 0, metrics: createGuideMetrics({ processMetrics: false }) });
     try {
-      await expect(startMetricsServer({ host: '127.0.0.1', port: first.port, metrics: createGuideMetrics({ processMetrics: false }) })).rejects.toThrow(
+      await expect(
+        startMetricsServer({ host: '127.0.0.1', port: first.port, metrics: createGuideMetrics({ processMetrics: false }) }),
+      ).rejects.toThrow(
         /cannot listen on 127\.0\.0\.1:\d+ \(METRICS_HOST, METRICS_PORT\): the port is already in use; set METRICS_PORT to another one/,
       );
     } finally {

@@ -52,7 +52,13 @@ beforeAll(async () => {
   relay = await startCountingProxy(sandbox.url);
   storageDir = mkdtempSync(join(tmpdir(), 'mx-metrics-'));
   taskQueue = uniqueName('metrics');
-  const mx = createMxClient({ baseUrl: relay.url, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, timeoutMs: 5_000, observe: mxRequestObserver(metrics) });
+  const mx = createMxClient({
+    baseUrl: relay.url,
+    clientId: SANDBOX_CLIENT_ID,
+    apiKey: SANDBOX_API_KEY,
+    timeoutMs: 5_000,
+    observe: mxRequestObserver(metrics),
+  });
   const storage = meteredStorage(createLocalStorage(storageDir), storedObserver(metrics));
   worker = await createWorker({
     connection: temporal.nativeConnection,
@@ -183,7 +189,15 @@ describe('worker metrics', { timeout: 120_000 }, () => {
   });
 
   it('never puts an id, a guid or a secret in a label value', () => {
-    const forbidden = [...Object.values(users), answered.user.guid, answered.member.guid, statements.member.guid, 'mxuser', SANDBOX_API_KEY, 'mxbank'];
+    const forbidden = [
+      ...Object.values(users),
+      answered.user.guid,
+      answered.member.guid,
+      statements.member.guid,
+      'mxuser',
+      SANDBOX_API_KEY,
+      'mxbank',
+    ];
     const values = scraped.samples.flatMap((sample) => Object.values(sample.labels).map((value) => ({ name: sample.name, value })));
     expect(values.length).toBeGreaterThan(100);
     for (const { name, value } of values) {
@@ -196,7 +210,11 @@ describe('worker metrics', { timeout: 120_000 }, () => {
 
   it("serves the Temporal SDK's own metrics on the same endpoint", () => {
     expect(total(scraped.samples, 'mx_guides_sdk_metrics_up')).toBe(1);
-    for (const name of ['temporal_worker_task_slots_available', 'temporal_sticky_cache_size', 'temporal_workflow_task_schedule_to_start_latency_seconds_bucket']) {
+    for (const name of [
+      'temporal_worker_task_slots_available',
+      'temporal_sticky_cache_size',
+      'temporal_workflow_task_schedule_to_start_latency_seconds_bucket',
+    ]) {
       expect(scraped.names, name).toContain(name);
     }
   });
@@ -214,8 +232,17 @@ describe('worker metrics', { timeout: 120_000 }, () => {
     });
     const before = await scrape();
     await plain.runUntil(async () => {
-      const input: GuideInput = { userId: uniqueName('plain'), institutionCode: 'mxbank', credentials: { username: 'mxuser', password: 'password' }, ...FAST };
-      const handle = await temporal.client.workflow.start('fetchAccountData', { taskQueue: plainQueue, workflowId: uniqueName('plain'), args: [input] });
+      const input: GuideInput = {
+        userId: uniqueName('plain'),
+        institutionCode: 'mxbank',
+        credentials: { username: 'mxuser', password: 'password' },
+        ...FAST,
+      };
+      const handle = await temporal.client.workflow.start('fetchAccountData', {
+        taskQueue: plainQueue,
+        workflowId: uniqueName('plain'),
+        args: [input],
+      });
       await handle.result();
     });
     expect(logged.filter((entry) => /sink/i.test(entry.message))).toEqual([]);
@@ -242,12 +269,19 @@ describe('worker metrics', { timeout: 120_000 }, () => {
       for (const name of names) expect(scraped.names.has(name), `${where} uses ${name}, which the worker does not export`).toBe(true);
       const labelled = scraped.samples.filter((s) => names.includes(s.name));
       for (const label of labelNamesIn(expr)) {
-        expect(labelled.some((s) => label in s.labels), `${where} uses label ${label}, which ${names.join(', ')} does not carry`).toBe(true);
+        expect(
+          labelled.some((s) => label in s.labels),
+          `${where} uses label ${label}, which ${names.join(', ')} does not carry`,
+        ).toBe(true);
       }
     }
     // Temporal's recommended worker alerts (docs.temporal.io/best-practices/worker-alerting).
     const used = new Set(rules.flatMap((r) => metricNamesIn(r.expr)));
-    for (const name of ['temporal_workflow_task_schedule_to_start_latency_seconds_bucket', 'temporal_worker_task_slots_available', 'temporal_sticky_cache_size']) {
+    for (const name of [
+      'temporal_workflow_task_schedule_to_start_latency_seconds_bucket',
+      'temporal_worker_task_slots_available',
+      'temporal_sticky_cache_size',
+    ]) {
       expect(used, name).toContain(name);
     }
   });

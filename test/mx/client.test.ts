@@ -36,7 +36,7 @@ describe('MX client wire format', () => {
     expect(req?.body).toEqual({ user: { id: 'partner-1', metadata: 'm' } });
   });
 
-  it('passes unknown fields through and accepts MX\'s real types where the spec is wrong', async () => {
+  it("passes unknown fields through and accepts MX's real types where the spec is wrong", async () => {
     mx.on('GET', '/users/USR-1/members/MBR-1', { body: { member: member({ brand_new_field: 42 }) } });
     const read = await client.readMember('USR-1', 'MBR-1');
     expect(read.most_recent_job_guid).toBe('JOB-7');
@@ -104,7 +104,8 @@ describe('pagination', () => {
   it('sends the date window for transactions by account', async () => {
     mx.on('GET', '/users/USR-1/accounts/ACT-1/transactions', (req) => ({ body: page('transactions', [{ guid: 'TRN-1' }], req.query) }));
     const found = [];
-    for await (const t of client.listTransactionsByAccount('USR-1', 'ACT-1', { fromDate: '2024-01-01', toDate: '2024-03-31' })) found.push(t);
+    for await (const t of client.listTransactionsByAccount('USR-1', 'ACT-1', { fromDate: '2024-01-01', toDate: '2024-03-31' }))
+      found.push(t);
     expect(found).toHaveLength(1);
     expect(mx.requests[0]?.query.get('from_date')).toBe('2024-01-01');
     expect(mx.requests[0]?.query.get('to_date')).toBe('2024-03-31');
@@ -119,13 +120,22 @@ describe('challenges and statements', () => {
 
   it('maps numeric challenge types to their names', async () => {
     mx.on('GET', '/users/U/members/M/challenges', (req) => ({
-      body: page('challenges', [{ guid: 'CRD-1', type: 0 }, { guid: 'CRD-2', type: 14 }, { guid: 'CRD-3', type: 'TOKEN' }, { guid: 'CRD-4', type: 99 }], req.query),
+      body: page(
+        'challenges',
+        [
+          { guid: 'CRD-1', type: 0 },
+          { guid: 'CRD-2', type: 14 },
+          { guid: 'CRD-3', type: 'TOKEN' },
+          { guid: 'CRD-4', type: 99 },
+        ],
+        req.query,
+      ),
     }));
     const found = await client.listMemberChallenges('U', 'M');
     expect(found.map((c) => c.type)).toEqual(['TEXT', 'IMAGE_OPTIONS', 'TOKEN', '99']);
   });
 
-  it('sends resume answers in MX\'s envelope', async () => {
+  it("sends resume answers in MX's envelope", async () => {
     mx.on('PUT', '/users/U/members/M/resume', { status: 202, body: { member: member({ connection_status: 'RESUMED' }) } });
     const resumed = await client.resumeAggregation('U', 'M', [{ guid: 'CRD-1', value: 'correct' }]);
     expect(resumed.connection_status).toBe('RESUMED');

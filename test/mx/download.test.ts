@@ -77,7 +77,11 @@ function collector(slow = false, lends = false) {
 const client = (url: string, timeoutMs = 2000) => createMxClient({ baseUrl: url, clientId: 'client-1', apiKey: 'key-1', timeoutMs });
 const download = (url: string, into: ByteSink, options: { signal?: AbortSignal; timeoutMs?: number } = {}) =>
   client(url, options.timeoutMs).downloadStatementPdf('U', 'M', 'STA-1', { into, signal: options.signal });
-const failureOf = (promise: Promise<unknown>) => promise.then(() => expect.fail('should have failed'), (e: unknown) => e);
+const failureOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.fail('should have failed'),
+    (e: unknown) => e,
+  );
 
 const diskFull = new Error('ENOSPC: no space left on device');
 
@@ -99,7 +103,9 @@ describe('statement PDF reader', () => {
     let request = '';
     const url = await rawServer((socket, head) => {
       request = head;
-      socket.end('HTTP/1.1 200 OK\r\nContent-Type: application/vnd.mx.api.v1+pdf\r\nContent-Length: 9\r\n\r\n%PDF-1.7\nignored trailing bytes');
+      socket.end(
+        'HTTP/1.1 200 OK\r\nContent-Type: application/vnd.mx.api.v1+pdf\r\nContent-Length: 9\r\n\r\n%PDF-1.7\nignored trailing bytes',
+      );
     });
     const sink = collector();
     expect(await download(url, sink)).toEqual({ bytes: 9, contentLength: 9 });
@@ -174,19 +180,38 @@ describe('statement PDF reader', () => {
       expect(Buffer.concat(sink.parts).length).toBe(400);
     });
 
-    it('passes the sink\'s own error through and closes the connection', async () => {
+    it("passes the sink's own error through and closes the connection", async () => {
       const failing: ByteSink = lends
-        ? { write: () => true, drained: async () => undefined, lend: () => Buffer.alloc(65_536), filled: () => { throw diskFull; } }
-        : { write: () => { throw diskFull; }, drained: async () => undefined };
+        ? {
+            write: () => true,
+            drained: async () => undefined,
+            lend: () => Buffer.alloc(65_536),
+            filled: () => {
+              throw diskFull;
+            },
+          }
+        : {
+            write: () => {
+              throw diskFull;
+            },
+            drained: async () => undefined,
+          };
       await expectSinkFailureClosesConnection(failing);
     });
   });
 
-  it('fails with the sink\'s error when it cannot lend memory, and closes the connection', async () => {
-    await expectSinkFailureClosesConnection({ write: () => true, drained: async () => undefined, lend: () => { throw diskFull; }, filled: () => true });
+  it("fails with the sink's error when it cannot lend memory, and closes the connection", async () => {
+    await expectSinkFailureClosesConnection({
+      write: () => true,
+      drained: async () => undefined,
+      lend: () => {
+        throw diskFull;
+      },
+      filled: () => true,
+    });
   });
 
-  it('maps MX error statuses to the same typed errors as the JSON calls, with MX\'s message', async () => {
+  it("maps MX error statuses to the same typed errors as the JSON calls, with MX's message", async () => {
     const answer = (status: string, extra = '') => {
       const json = JSON.stringify({ error: { message: `said ${status}` } });
       return `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\n${extra}Content-Length: ${json.length}\r\n\r\n${json}`;
@@ -244,8 +269,21 @@ describe('statement PDF reader', () => {
       const dir = await mkdtemp(join(tmpdir(), 'download-tls-'));
       try {
         await promisify(execFile)('openssl', [
-          'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-          '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=localhost',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
         ]);
         [key, cert] = await Promise.all([readFile(join(dir, 'key.pem'), 'utf8'), readFile(join(dir, 'cert.pem'), 'utf8')]);
       } finally {
@@ -261,12 +299,18 @@ describe('statement PDF reader', () => {
       expect(Buffer.concat(sink.parts).toString()).toBe('secur');
 
       const big = Buffer.alloc(300_000, 's');
-      const bigUrl = await rawServer((socket) => {
-        socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${big.length}\r\n\r\n`);
-        setTimeout(() => socket.end(big), 20);
-      }, { key, cert });
+      const bigUrl = await rawServer(
+        (socket) => {
+          socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${big.length}\r\n\r\n`);
+          setTimeout(() => socket.end(big), 20);
+        },
+        { key, cert },
+      );
       const lending = collector(false, true);
-      expect(await rawGet({ url: new URL('/x.pdf', bigUrl), headers: {}, timeoutMs: 2000, tls: { ca: cert } }, lending)).toMatchObject({ status: 200, bytes: big.length });
+      expect(await rawGet({ url: new URL('/x.pdf', bigUrl), headers: {}, timeoutMs: 2000, tls: { ca: cert } }, lending)).toMatchObject({
+        status: 200,
+        bytes: big.length,
+      });
       expect(Buffer.concat(lending.parts).equals(big)).toBe(true);
       expect(lending.filledCalls()).toBeGreaterThan(0);
 
@@ -276,7 +320,7 @@ describe('statement PDF reader', () => {
       expect((untrusted as Error).message).toMatch(/self-signed|certificate/i);
     });
 
-    it('never negotiates below TLS 1.2, even when Node\'s own defaults would', async () => {
+    it("never negotiates below TLS 1.2, even when Node's own defaults would", async () => {
       const old = { minVersion: tls.DEFAULT_MIN_VERSION, ciphers: tls.DEFAULT_CIPHERS };
       // What `--tls-min-v1.0 --tls-cipher-list=DEFAULT@SECLEVEL=0` in NODE_OPTIONS would do.
       tls.DEFAULT_MIN_VERSION = 'TLSv1';
@@ -284,7 +328,9 @@ describe('statement PDF reader', () => {
       try {
         const legacy = { key, cert, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' } as const;
         const url = await rawServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'), legacy);
-        const refused = await failureOf(rawGet({ url: new URL('/x.pdf', url), headers: {}, timeoutMs: 2000, tls: { ca: cert } }, collector()));
+        const refused = await failureOf(
+          rawGet({ url: new URL('/x.pdf', url), headers: {}, timeoutMs: 2000, tls: { ca: cert } }, collector()),
+        );
         expect(refused).toMatchObject({ kind: 'network' });
         expect((refused as Error).message).toMatch(/protocol version/i);
       } finally {
@@ -299,7 +345,8 @@ describe('statement PDF reader', () => {
       beforeAll(async () => {
         const proxy = createProxy(http.createServer());
         proxy.authenticate = (req) => req.headers['proxy-authorization'] === `Basic ${Buffer.from(`pat:${password}`).toString('base64')}`;
-        const record = (req: http.IncomingMessage) => seen.push({ method: req.method!, target: req.url!, authorization: req.headers['proxy-authorization'] });
+        const record = (req: http.IncomingMessage) =>
+          seen.push({ method: req.method!, target: req.url!, authorization: req.headers['proxy-authorization'] });
         proxy.prependListener('connect', record);
         proxy.prependListener('request', record);
         await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
@@ -308,17 +355,23 @@ describe('statement PDF reader', () => {
       });
       const via = (user = 'pat', secret = password) => parseProxyUrl(`http://${user}:${encodeURIComponent(secret)}@127.0.0.1:${proxyPort}`);
 
-      it('tunnels https with CONNECT, sending the proxy\'s credentials to the proxy only', async () => {
+      it("tunnels https with CONNECT, sending the proxy's credentials to the proxy only", async () => {
         const big = Buffer.alloc(300_000, 't');
         let request = '';
-        const url = await rawServer((socket, head) => {
-          request = head;
-          socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${big.length}\r\n\r\n`);
-          setTimeout(() => socket.end(big), 20);
-        }, { key, cert });
+        const url = await rawServer(
+          (socket, head) => {
+            request = head;
+            socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${big.length}\r\n\r\n`);
+            setTimeout(() => socket.end(big), 20);
+          },
+          { key, cert },
+        );
         seen.length = 0;
         const lending = collector(true, true);
-        const response = await rawGet({ url: new URL('/s.pdf', url), headers: {}, timeoutMs: 2000, tls: { ca: cert }, proxy: via() }, lending);
+        const response = await rawGet(
+          { url: new URL('/s.pdf', url), headers: {}, timeoutMs: 2000, tls: { ca: cert }, proxy: via() },
+          lending,
+        );
         expect(response).toMatchObject({ status: 200, bytes: big.length });
         expect(Buffer.concat(lending.parts).equals(big)).toBe(true);
         expect(lending.pauses()).toBeGreaterThan(1);
@@ -329,12 +382,17 @@ describe('statement PDF reader', () => {
 
       it('through the tunnel, reads a body framed by the end of the connection to its last byte', async () => {
         const body = Buffer.alloc(200_000, 'c');
-        const url = await rawServer((socket) => {
-          socket.write('HTTP/1.1 200 OK\r\n\r\n');
-          setTimeout(() => socket.end(body), 20);
-        }, { key, cert });
+        const url = await rawServer(
+          (socket) => {
+            socket.write('HTTP/1.1 200 OK\r\n\r\n');
+            setTimeout(() => socket.end(body), 20);
+          },
+          { key, cert },
+        );
         const sink = collector();
-        expect(await rawGet({ url: new URL('/c.pdf', url), headers: {}, timeoutMs: 2000, tls: { ca: cert }, proxy: via() }, sink)).toMatchObject({ status: 200, bytes: body.length });
+        expect(
+          await rawGet({ url: new URL('/c.pdf', url), headers: {}, timeoutMs: 2000, tls: { ca: cert }, proxy: via() }, sink),
+        ).toMatchObject({ status: 200, bytes: body.length });
         expect(Buffer.concat(sink.parts).equals(body)).toBe(true);
       });
 
@@ -342,7 +400,10 @@ describe('statement PDF reader', () => {
         const url = await rawServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nplain'));
         seen.length = 0;
         const sink = collector();
-        expect(await rawGet({ url: new URL('/p.pdf?x=1', url), headers: {}, timeoutMs: 2000, proxy: via() }, sink)).toMatchObject({ status: 200, bytes: 5 });
+        expect(await rawGet({ url: new URL('/p.pdf?x=1', url), headers: {}, timeoutMs: 2000, proxy: via() }, sink)).toMatchObject({
+          status: 200,
+          bytes: 5,
+        });
         expect(Buffer.concat(sink.parts).toString()).toBe('plain');
         expect(seen).toEqual([{ method: 'GET', target: `${url}/p.pdf?x=1`, authorization: via().authorization }]);
       });
@@ -350,9 +411,13 @@ describe('statement PDF reader', () => {
       it('wrong proxy credentials: an error naming the proxy and its answer, never the password', async () => {
         const url = await rawServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'), { key, cert });
         const wrong = 'wr0ng-secret';
-        const error = await failureOf(rawGet({ url: new URL('/s.pdf', url), headers: {}, timeoutMs: 2000, tls: { ca: cert }, proxy: via('pat', wrong) }, collector()));
+        const error = await failureOf(
+          rawGet({ url: new URL('/s.pdf', url), headers: {}, timeoutMs: 2000, tls: { ca: cert }, proxy: via('pat', wrong) }, collector()),
+        );
         expect(error).toMatchObject({ kind: 'network' });
-        expect((error as Error).message).toBe(`proxy http://127.0.0.1:${proxyPort} answered 407 Proxy Authentication Required to CONNECT ${new URL(url).host}`);
+        expect((error as Error).message).toBe(
+          `proxy http://127.0.0.1:${proxyPort} answered 407 Proxy Authentication Required to CONNECT ${new URL(url).host}`,
+        );
         expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain(wrong);
       });
 
@@ -364,7 +429,9 @@ describe('statement PDF reader', () => {
           });
         });
         const proxy = parseProxyUrl(`http://127.0.0.1:${closed}`);
-        const error = await failureOf(rawGet({ url: new URL('https://127.0.0.1:1/s.pdf'), headers: {}, timeoutMs: 2000, proxy }, collector()));
+        const error = await failureOf(
+          rawGet({ url: new URL('https://127.0.0.1:1/s.pdf'), headers: {}, timeoutMs: 2000, proxy }, collector()),
+        );
         expect(error).toMatchObject({ kind: 'network' });
         expect((error as Error).message).toMatch(new RegExp(`^proxy http://127.0.0.1:${closed}: connect ECONNREFUSED`));
       });

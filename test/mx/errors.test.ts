@@ -23,11 +23,18 @@ describe('non-retryable 4xx', () => {
     [405, 'MxMethodNotAllowed'],
     [406, 'MxNotAcceptable'],
     [422, 'MxUnprocessable'],
-  ])('%i becomes %s with MX\'s message, the method and the path', async (status, type) => {
+  ])("%i becomes %s with MX's message, the method and the path", async (status, type) => {
     mx.on('GET', '/users/USR-1/members/MBR-1', { status, body: { error: { message: `MX says ${status}` } } });
     const error = (await readMember()) as MxClientError;
     expect(error).toBeInstanceOf(MxClientError);
-    expect(error).toMatchObject({ type, status, retryable: false, method: 'GET', path: '/users/USR-1/members/MBR-1', mxMessage: `MX says ${status}` });
+    expect(error).toMatchObject({
+      type,
+      status,
+      retryable: false,
+      method: 'GET',
+      path: '/users/USR-1/members/MBR-1',
+      mxMessage: `MX says ${status}`,
+    });
     expect(error.message).toContain(`MX says ${status}`);
     expect(error.message).toContain('GET /users/USR-1/members/MBR-1');
   });
@@ -96,7 +103,7 @@ describe('retryable failures', () => {
 });
 
 describe('cancellation', () => {
-  it('rejects with the caller\'s abort reason, not a network error', async () => {
+  it("rejects with the caller's abort reason, not a network error", async () => {
     mx.on('GET', '/users/USR-1/members/MBR-1', { delayMs: 1000, body: {} });
     const controller = new AbortController();
     const reason = new Error('cancelled by test');

@@ -25,7 +25,10 @@ const VERSIONS: Record<string, Version> = {
 
 const U = 'USR-prism';
 const M = 'MBR-prism';
-const credentials = [{ guid: 'CRD-1', value: 'mxuser' }, { guid: 'CRD-2', value: 'password' }];
+const credentials = [
+  { guid: 'CRD-1', value: 'mxuser' },
+  { guid: 'CRD-2', value: 'password' },
+];
 const window = { fromDate: '2026-01-01', toDate: '2026-03-31' };
 
 async function first<T>(items: AsyncIterable<T>): Promise<T | undefined> {
@@ -42,7 +45,14 @@ const CALLS: Record<string, (mx: MxClient) => Promise<unknown>> = {
   readInstitution: (mx) => mx.readInstitution('mxbank'),
   listInstitutionCredentials: (mx) => first(mx.listInstitutionCredentials('mxbank')),
   createMember: (mx) =>
-    mx.createMember(U, { institution_code: 'mxbank', credentials, id: 'member-1', metadata: 'm', skip_aggregation: true, background_aggregation_is_disabled: false }),
+    mx.createMember(U, {
+      institution_code: 'mxbank',
+      credentials,
+      id: 'member-1',
+      metadata: 'm',
+      skip_aggregation: true,
+      background_aggregation_is_disabled: false,
+    }),
   readMember: (mx) => mx.readMember(U, M),
   updateMember: (mx) => mx.updateMember(U, M, { credentials, skip_aggregation: true }),
   listMembers: (mx) => first(mx.listMembers(U)),
@@ -70,17 +80,20 @@ interface Exchange {
 async function recordingRelay(prismPort: number): Promise<{ url: string; take(): Exchange[]; close(): Promise<void> }> {
   let exchanges: Exchange[] = [];
   const relay = http.createServer((req, res) => {
-    const upstream = http.request({ host: '127.0.0.1', port: prismPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      const chunks: Buffer[] = [];
-      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-      answer.on('end', () => {
-        const body = Buffer.concat(chunks);
-        const problem = String(answer.headers['content-type']).startsWith('application/problem+json') ? body.toString('utf8') : undefined;
-        const violations = answer.headers['sl-violations'] as string | undefined;
-        exchanges.push({ request: `${req.method} ${req.url}`, status: answer.statusCode!, violations, problem });
-        res.writeHead(answer.statusCode!, answer.headers).end(body);
-      });
-    });
+    const upstream = http.request(
+      { host: '127.0.0.1', port: prismPort, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const problem = String(answer.headers['content-type']).startsWith('application/problem+json') ? body.toString('utf8') : undefined;
+          const violations = answer.headers['sl-violations'] as string | undefined;
+          exchanges.push({ request: `${req.method} ${req.url}`, status: answer.statusCode!, violations, problem });
+          res.writeHead(answer.statusCode!, answer.headers).end(body);
+        });
+      },
+    );
     upstream.on('error', (error) => res.writeHead(502).end(error.message));
     req.pipe(upstream);
   });
@@ -96,9 +109,13 @@ async function recordingRelay(prismPort: number): Promise<{ url: string; take():
 async function startPrism(document: string): Promise<{ port: number; stop(): void }> {
   const port = await freePort();
   const bin = join(import.meta.dirname, '../../node_modules/.bin/prism');
-  const prism: ChildProcess = spawn(bin, ['mock', '--errors', '-h', '127.0.0.1', '-p', String(port), join(import.meta.dirname, '../../src/mx/openapi', document)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const prism: ChildProcess = spawn(
+    bin,
+    ['mock', '--errors', '-h', '127.0.0.1', '-p', String(port), join(import.meta.dirname, '../../src/mx/openapi', document)],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let log = '';
   await new Promise<void>((resolve, reject) => {
     const onOutput = (chunk: Buffer) => {
@@ -142,7 +159,13 @@ describe.each(Object.entries(VERSIONS))('MX %s: Prism accepts every request the 
   beforeAll(async () => {
     prism = await startPrism(version.document);
     relay = await recordingRelay(prism.port);
-    mx = createMxClient({ baseUrl: relay.url, clientId: 'prism-client', apiKey: 'prism-api-key', timeoutMs: 10_000, ...version.clientOptions });
+    mx = createMxClient({
+      baseUrl: relay.url,
+      clientId: 'prism-client',
+      apiKey: 'prism-api-key',
+      timeoutMs: 10_000,
+      ...version.clientOptions,
+    });
   });
   afterAll(async () => {
     await relay?.close();

@@ -33,8 +33,21 @@ const proxied: string[] = [];
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'egress-'));
   await run('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=Egress Test CA',
-    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'ca.pem'),
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=Egress Test CA',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+    '-keyout',
+    join(dir, 'key.pem'),
+    '-out',
+    join(dir, 'ca.pem'),
   ]);
   [key, cert] = await Promise.all([readFile(join(dir, 'key.pem'), 'utf8'), readFile(join(dir, 'ca.pem'), 'utf8')]);
   sandbox = await startSandbox({ clientId: 'egress-client', apiKey: API_KEY, jobDurationMs: 100, statementBytes: 200_000 });
@@ -83,7 +96,7 @@ async function client(mode: 'guide' | 'probe', env: Record<string, string>): Pro
 }
 
 describe('the MX client through a forward proxy', () => {
-  it('runs the statements guide\'s calls and downloads the PDF through the CONNECT tunnel, trusting NODE_EXTRA_CA_CERTS', async () => {
+  it("runs the statements guide's calls and downloads the PDF through the CONNECT tunnel, trusting NODE_EXTRA_CA_CERTS", async () => {
     const mx = await httpsFront();
     proxied.length = 0;
     const { result } = await client('guide', { MX_BASE_URL: mx, HTTPS_PROXY: proxyUrl });
@@ -96,23 +109,37 @@ describe('the MX client through a forward proxy', () => {
   it('goes direct for a host in NO_PROXY', async () => {
     const mx = await httpsFront();
     proxied.length = 0;
-    const { result } = await client('probe', { MX_BASE_URL: mx, HTTPS_PROXY: proxyUrl, NO_PROXY: `example.com, 127.0.0.1:${new URL(mx).port}` });
+    const { result } = await client('probe', {
+      MX_BASE_URL: mx,
+      HTTPS_PROXY: proxyUrl,
+      NO_PROXY: `example.com, 127.0.0.1:${new URL(mx).port}`,
+    });
     expect(result).toEqual({ json: 'done', pdf: expect.objectContaining({ type: 'MxNotFound' }) });
     expect(proxied).toEqual([]);
   });
 
-  it('wrong proxy credentials: both paths fail naming the proxy\'s 407, never showing the password', async () => {
+  it("wrong proxy credentials: both paths fail naming the proxy's 407, never showing the password", async () => {
     const mx = await httpsFront();
     const wrong = proxyUrl.replace(encodeURIComponent(PROXY_PASSWORD), 'not-the-password');
     const { result, output } = await client('probe', { MX_BASE_URL: mx, HTTPS_PROXY: wrong });
     const proxyOrigin = `http://${new URL(proxyUrl).host}`;
     // Not retried: no number of attempts fixes a wrong password in HTTPS_PROXY.
-    expect(result.json).toMatchObject({ type: 'MxProxyAuthRequired', message: expect.stringContaining(`the proxy refused our credentials (proxy ${proxyOrigin} answered 407 to CONNECT ${new URL(mx).host}): check the user and password in HTTPS_PROXY`) });
-    expect(result.pdf).toMatchObject({ type: 'MxProxyAuthRequired', message: expect.stringContaining(`answered 407 Proxy Authentication Required to CONNECT ${new URL(mx).host}): check the user and password in HTTPS_PROXY`) });
+    expect(result.json).toMatchObject({
+      type: 'MxProxyAuthRequired',
+      message: expect.stringContaining(
+        `the proxy refused our credentials (proxy ${proxyOrigin} answered 407 to CONNECT ${new URL(mx).host}): check the user and password in HTTPS_PROXY`,
+      ),
+    });
+    expect(result.pdf).toMatchObject({
+      type: 'MxProxyAuthRequired',
+      message: expect.stringContaining(
+        `answered 407 Proxy Authentication Required to CONNECT ${new URL(mx).host}): check the user and password in HTTPS_PROXY`,
+      ),
+    });
     for (const secret of ['not-the-password', PROXY_PASSWORD, API_KEY]) expect(output).not.toContain(secret);
   });
 
-  it('refuses a server that offers only TLS 1.1, on both paths, even when NODE_OPTIONS lowers Node\'s floor', async () => {
+  it("refuses a server that offers only TLS 1.1, on both paths, even when NODE_OPTIONS lowers Node's floor", async () => {
     const mx = await httpsFront({ minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' });
     const { result } = await client('probe', { MX_BASE_URL: mx, NODE_OPTIONS: '--tls-min-v1.0 --tls-cipher-list=DEFAULT@SECLEVEL=0' });
     expect(result.json).toMatchObject({ type: 'MxNetworkError', message: expect.stringMatching(/protocol version/i) });
@@ -138,14 +165,21 @@ describe('choosing the proxy', () => {
       authorization: basic('u', 'p@ss'),
       secrets: ['p@ss', 'p%40ss', basic('u', 'p@ss').slice(6)],
     });
-    expect(proxyFor(new URL('http://127.0.0.1:8090'), settings)).toEqual({ origin: 'http://plain.corp:8080', host: 'plain.corp', port: 8080, secrets: [] });
+    expect(proxyFor(new URL('http://127.0.0.1:8090'), settings)).toEqual({
+      origin: 'http://plain.corp:8080',
+      host: 'plain.corp',
+      port: 8080,
+      secrets: [],
+    });
     expect(proxyFor(new URL('https://int-api.mx.com'), { httpProxy: 'plain.corp:8080' })).toBeUndefined();
   });
 
   it('a client given a proxy URL it cannot use says so without showing it', () => {
     const options = { baseUrl: 'https://int-api.mx.com', clientId: 'c', apiKey: 'k', timeoutMs: 1000 };
     const make = (httpsProxy: string) => () => createMxClient({ ...options, proxy: { httpsProxy } });
-    expect(make('https://u:secret-pw@proxy:3128')).toThrow('Invalid MX client options: proxy URL must be an http:// proxy URL, not https://');
+    expect(make('https://u:secret-pw@proxy:3128')).toThrow(
+      'Invalid MX client options: proxy URL must be an http:// proxy URL, not https://',
+    );
     expect(make('http://u:secret-pw@[bad')).toThrow(/^Invalid MX client options: proxy URL is not a URL/);
     expect(make('http://u:secret-pw@[bad')).not.toThrow(/secret-pw/);
   });

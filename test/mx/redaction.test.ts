@@ -50,7 +50,8 @@ const restore: (() => void)[] = [];
 
 beforeAll(async () => {
   fake = await startFakeMx();
-  const echoAll = (req: { body: unknown; headers: Record<string, unknown> }) => current(JSON.stringify({ body: req.body, headers: req.headers }));
+  const echoAll = (req: { body: unknown; headers: Record<string, unknown> }) =>
+    current(JSON.stringify({ body: req.body, headers: req.headers }));
   for (const [method, path] of [
     ['POST', '/users/*/members'],
     ['PUT', '/users/*/members/*'],
@@ -123,15 +124,35 @@ function expectNoSecrets(error: unknown) {
 }
 
 const secretCalls: Record<string, () => Promise<unknown>> = {
-  'client createMember': () => mx.createMember('USR-1', { institution_code: 'mxbank', credentials: [{ guid: 'CRD-login', value: LOGIN }, { guid: 'CRD-password', value: PASSWORD }] }),
+  'client createMember': () =>
+    mx.createMember('USR-1', {
+      institution_code: 'mxbank',
+      credentials: [
+        { guid: 'CRD-login', value: LOGIN },
+        { guid: 'CRD-password', value: PASSWORD },
+      ],
+    }),
   'client updateMember': () => mx.updateMember('USR-1', 'MBR-1', { credentials: [{ guid: 'CRD-password', value: PASSWORD }] }),
   'client resumeAggregation': () => mx.resumeAggregation('USR-1', 'MBR-1', [{ guid: 'CRD-q', value: ANSWER }]),
   'activity ensureMember': () =>
-    activities.ensureMember({ userGuid: 'USR-1', institutionCode: 'mxbank', credentialFields: fields, credentials: { LOGIN, PASSWORD }, skipAggregation: true }),
+    activities.ensureMember({
+      userGuid: 'USR-1',
+      institutionCode: 'mxbank',
+      credentialFields: fields,
+      credentials: { LOGIN, PASSWORD },
+      skipAggregation: true,
+    }),
   // The PDF goes over its own HTTP/1.1 reader, not ky: the API key must stay out of its errors too.
   'activity downloadStatement': () =>
-    activities.downloadStatement({ userGuid: 'USR-1', memberGuid: 'MBR-1', statementGuid: 'STA-1', contentHash: 'ab'.repeat(32), key: 'redaction/s.pdf' }),
-  'activity resumeMember': () => activities.resumeMember({ userGuid: 'USR-1', memberGuid: 'MBR-1', answers: [{ guid: 'CRD-q', value: ANSWER }] }),
+    activities.downloadStatement({
+      userGuid: 'USR-1',
+      memberGuid: 'MBR-1',
+      statementGuid: 'STA-1',
+      contentHash: 'ab'.repeat(32),
+      key: 'redaction/s.pdf',
+    }),
+  'activity resumeMember': () =>
+    activities.resumeMember({ userGuid: 'USR-1', memberGuid: 'MBR-1', answers: [{ guid: 'CRD-q', value: ANSWER }] }),
 };
 
 describe.each(Object.keys(hostileAnswers))('MX answers %s', (answer) => {
@@ -164,7 +185,9 @@ describe('a wrong API key against the sandbox', () => {
 
   it('is MxUnauthorized and shows no key', async () => {
     const wrong = createMxClient({ baseUrl: sandbox.url, clientId: 'sandbox-client', apiKey: API_KEY, timeoutMs: 2000 });
-    const error = await caught(wrong.createMember('USR-1', { institution_code: 'mxbank', credentials: [{ guid: 'CRD-password', value: PASSWORD }] }));
+    const error = await caught(
+      wrong.createMember('USR-1', { institution_code: 'mxbank', credentials: [{ guid: 'CRD-password', value: PASSWORD }] }),
+    );
     expect(error).toMatchObject({ type: 'MxUnauthorized', status: 401 });
     expectNoSecrets(error);
   });

@@ -45,7 +45,7 @@ describe('v20250224 adapter', () => {
     [true, [], 200],
     [false, ['transactions'], 202],
     [undefined, ['transactions'], 201],
-  ])('creates a member with skip_aggregation %s as data_request.products %j, and takes MX\'s %i', async (skip, products, status) => {
+  ])("creates a member with skip_aggregation %s as data_request.products %j, and takes MX's %i", async (skip, products, status) => {
     mx.on('POST', '/users/USR-1/members', { status, body: { member } });
     const created = await client.createMember('USR-1', { institution_code: 'mxbank', credentials, skip_aggregation: skip, id: 'm-1' });
     expect(created.guid).toBe('MBR-1');
@@ -74,7 +74,7 @@ describe('v20250224 adapter', () => {
     ]);
   });
 
-  it('reads one institution\'s supported_products too', async () => {
+  it("reads one institution's supported_products too", async () => {
     mx.on('GET', '/institutions/mxbank', { body: { institution: { code: 'mxbank', supported_products: ['statements'] } } });
     expect((await client.readInstitution('mxbank')).supports_account_statement).toBe(true);
   });

@@ -7,9 +7,24 @@ import type { StateRecord, Transaction } from '../../src/reconcile/types';
 const window = { fromDate: '2026-01-10', toDate: '2026-01-31' };
 
 function tx(guid: string, fields: Partial<Transaction> = {}): Transaction {
-  return { guid, account_guid: 'ACT-1', type: 'DEBIT', amount: 10, original_description: 'SHOP', date: '2026-01-15', status: 'POSTED', ...fields };
+  return {
+    guid,
+    account_guid: 'ACT-1',
+    type: 'DEBIT',
+    amount: 10,
+    original_description: 'SHOP',
+    date: '2026-01-15',
+    status: 'POSTED',
+    ...fields,
+  };
 }
-const record = (t: Transaction, run = 'run-0'): StateRecord => ({ guid: t.guid, transaction: t, replacedPendingGuid: null, addedRunId: run, updatedRunId: run });
+const record = (t: Transaction, run = 'run-0'): StateRecord => ({
+  guid: t.guid,
+  transaction: t,
+  replacedPendingGuid: null,
+  addedRunId: run,
+  updatedRunId: run,
+});
 async function* stream<T>(items: T[]): AsyncGenerator<T> {
   yield* items;
 }
@@ -34,8 +49,16 @@ describe('planReconciliation', () => {
     const fresh = [same, { ...changed, amount: 6, memo: 'x' }, tx('TRN-4')];
     const { plan, next } = await reconcile([old, same, changed, gone], fresh);
     expect(plan.counts).toEqual({ added: 1, modified: 1, posted: 0, removed: 1 });
-    expect(plan.changes.map((c) => [c.change, c.guid])).toEqual([['added', 'TRN-4'], ['modified', 'TRN-2'], ['removed', 'TRN-3']]);
-    expect(plan.changes[1]).toMatchObject({ link: 'same-guid', previousGuid: 'TRN-2', changes: { amount: { from: 5, to: 6 }, memo: { from: null, to: 'x' } } });
+    expect(plan.changes.map((c) => [c.change, c.guid])).toEqual([
+      ['added', 'TRN-4'],
+      ['modified', 'TRN-2'],
+      ['removed', 'TRN-3'],
+    ]);
+    expect(plan.changes[1]).toMatchObject({
+      link: 'same-guid',
+      previousGuid: 'TRN-2',
+      changes: { amount: { from: 5, to: 6 }, memo: { from: null, to: 'x' } },
+    });
     expect(plan.changes[2]).toMatchObject({ transaction: gone });
     expect(next.map((r) => r.guid)).toEqual(['TRN-0', 'TRN-1', 'TRN-2', 'TRN-4']);
     expect(next.find((r) => r.guid === 'TRN-2')).toMatchObject({ updatedRunId: 'run-1', addedRunId: 'run-0', transaction: { amount: 6 } });
@@ -59,14 +82,26 @@ describe('planReconciliation', () => {
       guid: 'TRN-Z',
       link: 'replaced-pending',
       previousGuid: 'TRN-P',
-      changes: { guid: { from: 'TRN-P', to: 'TRN-Z' }, status: { from: 'PENDING', to: 'POSTED' }, date: { from: '2026-01-15', to: '2026-01-16' } },
+      changes: {
+        guid: { from: 'TRN-P', to: 'TRN-Z' },
+        status: { from: 'PENDING', to: 'POSTED' },
+        date: { from: '2026-01-15', to: '2026-01-16' },
+      },
     });
-    expect(next).toEqual([{ guid: 'TRN-Z', transaction: posted, replacedPendingGuid: 'TRN-P', addedRunId: 'run-0', updatedRunId: 'run-1' }]);
+    expect(next).toEqual([
+      { guid: 'TRN-Z', transaction: posted, replacedPendingGuid: 'TRN-P', addedRunId: 'run-0', updatedRunId: 'run-1' },
+    ]);
   });
 
   it('no link when the amount, account or description differ, or the posting is too late', async () => {
     const pending = tx('TRN-P', { status: 'PENDING' });
-    for (const other of [{ amount: 11 }, { account_guid: 'ACT-2' }, { original_description: 'OTHER' }, { date: '2026-01-30' }, { date: '2026-01-14' }]) {
+    for (const other of [
+      { amount: 11 },
+      { account_guid: 'ACT-2' },
+      { original_description: 'OTHER' },
+      { date: '2026-01-30' },
+      { date: '2026-01-14' },
+    ]) {
       const { plan } = await reconcile([pending], [tx('TRN-Z', other)]);
       expect(plan.changes.map((c) => c.change)).toEqual(['added', 'removed']);
     }
@@ -77,7 +112,10 @@ describe('planReconciliation', () => {
       [tx('TRN-A', { status: 'PENDING', date: '2026-01-15' }), tx('TRN-B', { status: 'PENDING', date: '2026-01-17' })],
       [tx('TRN-X', { date: '2026-01-18' }), tx('TRN-Y', { date: '2026-01-16' })],
     );
-    expect([...links]).toEqual([['TRN-A', 'TRN-Y'], ['TRN-B', 'TRN-X']]);
+    expect([...links]).toEqual([
+      ['TRN-A', 'TRN-Y'],
+      ['TRN-B', 'TRN-X'],
+    ]);
   });
 
   it('a second run with the same answer changes nothing', async () => {
@@ -90,7 +128,9 @@ describe('planReconciliation', () => {
   });
 
   it('refuses a damaged state or window with the reason', async () => {
-    await expect(planReconciliation(stream([record(tx('TRN-2')), record(tx('TRN-1'))]), new Map(), window, 'r')).rejects.toThrow(/not sorted by guid/);
+    await expect(planReconciliation(stream([record(tx('TRN-2')), record(tx('TRN-1'))]), new Map(), window, 'r')).rejects.toThrow(
+      /not sorted by guid/,
+    );
     expect(() => indexFresh([{ amount: 1 }])).toThrow(ReconcileInputError);
     expect(() => indexFresh([tx('TRN-1'), tx('TRN-1', { amount: 2 })])).toThrow(/two different versions of transaction TRN-1/);
   });

@@ -18,7 +18,12 @@ export const DAY_MS = 86_400_000;
  * The sandbox's clock runs days ahead of the workflow's in these tests, so the re-read reaches 20 days
  * past the workflow's today instead of MX's 5 (a real MX and worker share one calendar).
  */
-export const REFRESH_FAST = { polling: FAST.polling, mfa: FAST.mfa, retries: FAST.retries, lookaheadDays: 20 } satisfies Partial<RefreshMemberInput>;
+export const REFRESH_FAST = {
+  polling: FAST.polling,
+  mfa: FAST.mfa,
+  retries: FAST.retries,
+  lookaheadDays: 20,
+} satisfies Partial<RefreshMemberInput>;
 
 export async function startRefresh(env: GuideEnv, input: RefreshMemberInput, taskQueue = env.taskQueue): Promise<WorkflowHandle> {
   return await env.client.workflow.start('refreshMember', {
@@ -68,13 +73,22 @@ export function changeSet(env: GuideEnv, key: string): Change[] {
  * POSTED replacement has the same account, amount and description); the rest must match exactly.
  */
 export function expectedChanges(before: Map<string, any>, after: Map<string, any>, changes: Change[]) {
-  const linked = changes.filter((c) => c.change === 'modified' && c.link === 'replaced-pending') as Extract<Change, { change: 'modified' }>[];
+  const linked = changes.filter((c) => c.change === 'modified' && c.link === 'replaced-pending') as Extract<
+    Change,
+    { change: 'modified' }
+  >[];
   const problems: string[] = [];
   for (const link of linked) {
     const pending = before.get(link.previousGuid);
     const posted = after.get(link.guid);
-    if (!pending || after.has(link.previousGuid) || !posted || before.has(link.guid)) problems.push(`bad link ${link.previousGuid} -> ${link.guid}`);
-    else if (pending.status !== 'PENDING' || posted.status !== 'POSTED' || pending.amount !== posted.amount || pending.account_guid !== posted.account_guid) {
+    if (!pending || after.has(link.previousGuid) || !posted || before.has(link.guid))
+      problems.push(`bad link ${link.previousGuid} -> ${link.guid}`);
+    else if (
+      pending.status !== 'PENDING' ||
+      posted.status !== 'POSTED' ||
+      pending.amount !== posted.amount ||
+      pending.account_guid !== posted.account_guid
+    ) {
       problems.push(`link ${link.previousGuid} -> ${link.guid} joins unlike transactions`);
     }
   }
@@ -114,4 +128,3 @@ export async function setPassword(env: Pick<GuideEnv, 'sandboxUrl' | 'sandboxGet
     await new Promise((r) => setTimeout(r, 50));
   }
 }
-

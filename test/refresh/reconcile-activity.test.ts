@@ -19,7 +19,15 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const deps = (s: Storage) => ({ storage: s, clock: { now: () => new Date('2026-01-20T00:00:00Z') } }) as unknown as ActivityDeps;
-const tx = (guid: string, fields: Record<string, unknown> = {}) => ({ guid, account_guid: 'ACT-1', type: 'DEBIT', amount: 1, date: '2026-01-15', status: 'POSTED', ...fields });
+const tx = (guid: string, fields: Record<string, unknown> = {}) => ({
+  guid,
+  account_guid: 'ACT-1',
+  type: 'DEBIT',
+  amount: 1,
+  date: '2026-01-15',
+  status: 'POSTED',
+  ...fields,
+});
 
 function exportFile(name: string, transactions: object[]): string {
   const key = `exports/${name}/transactions.ndjson`;
@@ -37,7 +45,11 @@ const input = (runId: string, transactions: object[]) => ({
   accountsKey: `exports/${runId}/accounts.ndjson`,
 });
 const pointer = () => JSON.parse(readFileSync(join(dir, 'refresh/u/MBR-1/state.json'), 'utf8')) as StatePointer;
-const lines = (key: string) => readFileSync(join(dir, key), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const lines = (key: string) =>
+  readFileSync(join(dir, key), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 describe('reconcileTransactions', () => {
   it('baseline, then a run; a retry after the commit changes nothing', async () => {
@@ -46,7 +58,11 @@ describe('reconcileTransactions', () => {
     const first = await reconcileTransactions(input('run-a', [tx('TRN-2'), tx('TRN-1', { status: 'PENDING' })]));
     expect(first).toMatchObject({ counts: { added: 2 }, transactionCount: 2, reconciledThrough: '2026-01-15' });
     const second = await reconcileTransactions(input('run-b', [tx('TRN-2'), tx('TRN-1'), tx('TRN-3', { date: '2026-01-18' })]));
-    expect(second).toMatchObject({ counts: { added: 1, modified: 1, posted: 1, removed: 0 }, transactionCount: 3, reconciledThrough: '2026-01-18' });
+    expect(second).toMatchObject({
+      counts: { added: 1, modified: 1, posted: 1, removed: 0 },
+      transactionCount: 3,
+      reconciledThrough: '2026-01-18',
+    });
     expect(lines(second.stateKey).map((r) => r.guid)).toEqual(['TRN-1', 'TRN-2', 'TRN-3']);
     expect(() => readFileSync(join(dir, first.stateKey))).toThrow(); // the previous state file is gone after the commit
     expect(await reconcileTransactions(input('run-b', [tx('TRN-9')]))).toEqual(second);
@@ -85,9 +101,9 @@ describe('reconcileTransactions', () => {
         return storage.put(key, source, options);
       },
     };
-    await expect(reconcileActivities(deps(racing)).reconcileTransactions(input('run-b', [tx('TRN-1'), tx('TRN-2'), tx('TRN-3')]))).rejects.toThrow(
-      /committed by run run-x meanwhile/,
-    );
+    await expect(
+      reconcileActivities(deps(racing)).reconcileTransactions(input('run-b', [tx('TRN-1'), tx('TRN-2'), tx('TRN-3')])),
+    ).rejects.toThrow(/committed by run run-x meanwhile/);
     const retried = await plain.reconcileTransactions(input('run-b', [tx('TRN-1'), tx('TRN-2'), tx('TRN-3')]));
     expect(retried.counts).toEqual({ added: 1, modified: 0, posted: 0, removed: 0 });
     expect(pointer().changeSets.map((c) => c.runId)).toEqual(['run-a', 'run-x', 'run-b']);
@@ -98,7 +114,12 @@ describe('reconcileTransactions', () => {
     await expect(reconcileTransactions(input('run-a', [{ amount: 1 }]))).rejects.toThrow(/transaction 1 of the window has no guid/);
     await reconcileTransactions(input('run-b', [tx('TRN-1')]));
     writeFileSync(join(dir, pointer().stateKey), '{"guid":"TRN-2","transaction":{}}\n{"guid":"TRN-1","transaction":{}}\n');
-    await expect(reconcileTransactions(input('run-c', [tx('TRN-1')]))).rejects.toMatchObject({ type: 'ReconcileStateCorrupt', message: expect.stringMatching(/not sorted by guid/) });
-    await expect(reconcileTransactions({ ...input('run-d', []), fromDate: '2026-02-01' })).rejects.toThrow(/fromDate 2026-02-01 is after toDate/);
+    await expect(reconcileTransactions(input('run-c', [tx('TRN-1')]))).rejects.toMatchObject({
+      type: 'ReconcileStateCorrupt',
+      message: expect.stringMatching(/not sorted by guid/),
+    });
+    await expect(reconcileTransactions({ ...input('run-d', []), fromDate: '2026-02-01' })).rejects.toThrow(
+      /fromDate 2026-02-01 is after toDate/,
+    );
   });
 });

@@ -15,7 +15,16 @@ import type { Storage } from '../../src/storage/types';
 import { createWorker } from '../../src/worker/create-worker';
 import { answerMfaUpdate } from '../../workflows/messages';
 import { uniqueName, workflowBundlePath } from '../helpers/temporal';
-import { awaitingMfa, failureOf, progressOf, recordHistory, resultOf, startGuideEnv, waitForProgress, type GuideEnv } from '../workflows/guide-env';
+import {
+  awaitingMfa,
+  failureOf,
+  progressOf,
+  recordHistory,
+  resultOf,
+  startGuideEnv,
+  waitForProgress,
+  type GuideEnv,
+} from '../workflows/guide-env';
 import { changeSet, DAY_MS, expectedChanges, readPointerFile, sandboxTruth, setPassword, startRefresh, storedState } from './helpers';
 
 let env: GuideEnv;
@@ -35,10 +44,17 @@ function checkRun(result: RefreshResult, userId: string, before: Map<string, any
   const changes = changeSet(env, result.reconciliation.changesKey);
   const expected = expectedChanges(before, truth, changes);
   expect(expected.problems).toEqual([]);
-  const of = (kind: string) => changes.filter((c) => c.change === kind).map((c) => c.guid).sort();
+  const of = (kind: string) =>
+    changes
+      .filter((c) => c.change === kind)
+      .map((c) => c.guid)
+      .sort();
   expect(of('added')).toEqual(expected.added);
   expect(of('removed')).toEqual(expected.removed);
-  const sameGuid = changes.filter((c) => c.change === 'modified' && c.link === 'same-guid').map((c) => c.guid).sort();
+  const sameGuid = changes
+    .filter((c) => c.change === 'modified' && c.link === 'same-guid')
+    .map((c) => c.guid)
+    .sort();
   expect(sameGuid).toEqual(expected.modified);
   for (const c of changes) if (c.change === 'removed') expect(c.transaction).toEqual(before.get(c.guid));
   for (const c of changes.filter((x) => x.change === 'modified') as any[]) {
@@ -64,7 +80,10 @@ describe('refreshMember', () => {
       if (day === 0) await recordHistory(handle, 'refreshMember-connected');
       if (day === 0) {
         // fetchAccountData's export was the baseline: every transaction of its window, added by its run.
-        expect(result.baseline).toMatchObject({ runId: manifest.runId, counts: { added: manifest.accounts!.transactionCount, modified: 0, removed: 0 } });
+        expect(result.baseline).toMatchObject({
+          runId: manifest.runId,
+          counts: { added: manifest.accounts!.transactionCount, modified: 0, removed: 0 },
+        });
       } else expect(result.baseline).toBeNull();
       const truth = await sandboxTruth(env, manifest.user.guid, memberGuid, from);
       const { linked } = checkRun(result, userId, before, truth);
@@ -97,7 +116,10 @@ describe('refreshMember', () => {
     // The next run completes the reconciliation from the last committed state.
     const result = (await (await startRefresh(env, { userId, memberGuid })).result()) as RefreshResult;
     checkRun(result, userId, before, await sandboxTruth(env, manifest.user.guid, memberGuid, from));
-    expect(readPointerFile(env, userId, memberGuid).changeSets.map((c) => c.runId)).toEqual([...committed.changeSets.map((c) => c.runId), result.runId]);
+    expect(readPointerFile(env, userId, memberGuid).changeSets.map((c) => c.runId)).toEqual([
+      ...committed.changeSets.map((c) => c.runId),
+      result.runId,
+    ]);
   });
 
   it('started while fetchAccountData works on the member: waits, and creates no second job at MX meanwhile', async () => {
@@ -138,7 +160,11 @@ describe('refreshMember', () => {
   });
 
   it('bad input is refused naming each problem; an unknown member is named', async () => {
-    const bad = await env.client.workflow.start('refreshMember', { taskQueue: env.taskQueue, workflowId: uniqueName('refresh-bad'), args: [{ userId: 'a b', credentials: {} }] });
+    const bad = await env.client.workflow.start('refreshMember', {
+      taskQueue: env.taskQueue,
+      workflowId: uniqueName('refresh-bad'),
+      args: [{ userId: 'a b', credentials: {} }],
+    });
     const failure = await failureOf(bad);
     expect(failure.type).toBe('INVALID_INPUT');
     expect(failure.message).toMatch(/userId: must be/);
@@ -154,7 +180,8 @@ function crashOnCommit(storage: Storage): Storage {
   return {
     ...storage,
     put: async (key, source, options) => {
-      if (key.endsWith('/state.json')) throw ApplicationFailure.create({ type: 'InjectedCrash', nonRetryable: true, message: 'injected crash before the commit' });
+      if (key.endsWith('/state.json'))
+        throw ApplicationFailure.create({ type: 'InjectedCrash', nonRetryable: true, message: 'injected crash before the commit' });
       return storage.put(key, source, options);
     },
   };

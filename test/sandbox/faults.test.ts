@@ -85,7 +85,9 @@ describe('faults', () => {
     const client = await start({ statementBytes: 200_000 });
     const uri = await statementUri(client);
     sandbox!.setFaults({ pdfCut: { afterBytes: 50_000, next: 1 } });
-    const response = await fetch(sandbox!.url + uri, { headers: { authorization: basicAuth(), accept: 'application/vnd.mx.api.v1+pdf', 'accept-version': 'v20111101' } });
+    const response = await fetch(sandbox!.url + uri, {
+      headers: { authorization: basicAuth(), accept: 'application/vnd.mx.api.v1+pdf', 'accept-version': 'v20111101' },
+    });
     expect(response.headers.get('content-length')).toBe('200000');
     const received = await readUntilError(response);
     expect(received.error).toBeDefined();
@@ -125,7 +127,9 @@ describe('faults', () => {
     const uri = await statementUri(client);
     sandbox!.setFaults({ mixed: { rate: 1, kinds: ['garbledBody', 'pdfCut'] } });
     expect(isJson((await rawGet('/users')).text)).toBe(false);
-    const response = await fetch(sandbox!.url + uri, { headers: { authorization: basicAuth(), accept: 'application/vnd.mx.api.v1+pdf', 'accept-version': 'v20111101' } });
+    const response = await fetch(sandbox!.url + uri, {
+      headers: { authorization: basicAuth(), accept: 'application/vnd.mx.api.v1+pdf', 'accept-version': 'v20111101' },
+    });
     expect(response.status).toBe(200);
     const received = await readUntilError(response);
     expect(received.error).toBeDefined();
@@ -181,8 +185,19 @@ describe('webhooks', () => {
       const challenged = (await client.createMember(user, 'challenge')).json.member.guid;
       const connected = (await client.createMember(user, 'password')).json.member.guid;
       await waitFor(() => received.some((p) => p.type === 'AGGREGATION') && received.some((p) => p.type === 'CONNECTION_STATUS'));
-      expect(received.find((p) => p.type === 'CONNECTION_STATUS')).toMatchObject({ action: 'CHANGED', connection_status: 'CHALLENGED', connection_status_id: 3, member_guid: challenged, user_guid: user, user_id: 'hooks' });
-      expect(received.find((p) => p.type === 'AGGREGATION')).toMatchObject({ action: 'member_data_updated', member_guid: connected, job_guid: expect.stringMatching(/^JOB-/) });
+      expect(received.find((p) => p.type === 'CONNECTION_STATUS')).toMatchObject({
+        action: 'CHANGED',
+        connection_status: 'CHALLENGED',
+        connection_status_id: 3,
+        member_guid: challenged,
+        user_guid: user,
+        user_id: 'hooks',
+      });
+      expect(received.find((p) => p.type === 'AGGREGATION')).toMatchObject({
+        action: 'member_data_updated',
+        member_guid: connected,
+        job_guid: expect.stringMatching(/^JOB-/),
+      });
       await client.post(`/users/${user}/members/${connected}/fetch_statements`);
       await waitFor(() => received.some((p) => p.type === 'STATEMENT'));
       expect(received.find((p) => p.type === 'STATEMENT')).toMatchObject({ statements_created_count: 15, member_guid: connected });
@@ -202,7 +217,9 @@ async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void
 
 /** The body as text, whatever it holds (the test client parses JSON bodies). */
 async function rawGet(path: string): Promise<{ status: number; headers: Headers; text: string }> {
-  const response = await fetch(sandbox!.url + path, { headers: { authorization: basicAuth(), accept: 'application/vnd.mx.api.v1+json', 'accept-version': 'v20111101' } });
+  const response = await fetch(sandbox!.url + path, {
+    headers: { authorization: basicAuth(), accept: 'application/vnd.mx.api.v1+json', 'accept-version': 'v20111101' },
+  });
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 

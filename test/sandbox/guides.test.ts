@@ -42,7 +42,10 @@ describe.each(['v20111101', 'v20250224'] as const)('%s', (version) => {
     client = new SandboxClient(sandbox.url, basicAuth(), version);
   });
   const createMember = (userGuid: string, password: string, spell: (member: object) => object, extra: object) => {
-    const credentials = [{ guid: USERNAME_GUID, value: 'mxuser' }, { guid: PASSWORD_GUID, value: password }];
+    const credentials = [
+      { guid: USERNAME_GUID, value: 'mxuser' },
+      { guid: PASSWORD_GUID, value: password },
+    ];
     return client.post(`/users/${userGuid}/members`, spell({ institution_code: 'mxbank', credentials, ...extra }));
   };
 
@@ -64,7 +67,9 @@ describe.each(['v20111101', 'v20250224'] as const)('%s', (version) => {
       expect(challenged.connection_status).toBe('CHALLENGED');
       const challenges = await client.get(`${member}/challenges`);
       expect(challenges.status).toBe(200);
-      const resumed = await client.put(`${member}/resume`, { member: { challenges: [{ guid: challenges.json.challenges[0].guid, value: 'correct' }] } });
+      const resumed = await client.put(`${member}/resume`, {
+        member: { challenges: [{ guid: challenges.json.challenges[0].guid, value: 'correct' }] },
+      });
       expect(resumed.status).toBe(202);
       expect(resumed.json.member.connection_status).toBe('RESUMED');
       const connected = await client.settle(userGuid, memberGuid);
@@ -82,7 +87,9 @@ describe.each(['v20111101', 'v20250224'] as const)('%s', (version) => {
       const checking = accounts.json.accounts.find((a: any) => a.type === 'CHECKING');
       const transactions = await client.get(`/users/${userGuid}/accounts/${checking.guid}/transactions`);
       expect(transactions.json.pagination).toEqual({ current_page: 1, per_page: 25, total_entries: 176, total_pages: 8 });
-      const page2 = await client.get(`/users/${userGuid}/accounts/${checking.guid}/transactions?records_per_page=100&page=2&${spelling.dates('2000-01-01', '2100-01-01')}`);
+      const page2 = await client.get(
+        `/users/${userGuid}/accounts/${checking.guid}/transactions?records_per_page=100&page=2&${spelling.dates('2000-01-01', '2100-01-01')}`,
+      );
       expect(page2.json.pagination).toEqual({ current_page: 2, per_page: 100, total_entries: 176, total_pages: 2 });
       expect(page2.json.transactions).toHaveLength(76);
       expect(new Set(page2.json.transactions.map((t: any) => t.status))).toEqual(new Set(['POSTED', 'PENDING']));
@@ -110,7 +117,10 @@ describe.each(['v20111101', 'v20250224'] as const)('%s', (version) => {
       const institutions = await client.get(`/institutions?name=mx&${spelling.statementsFilter}`);
       expect(institutions.json.institutions.map((i: any) => i.code)).toEqual(['mxbank']);
       await client.get('/institutions/mxbank/credentials');
-      const created = await createMember(userGuid, 'password', spelling.noJobOnCreate, { id: `statements-member-${version}`, metadata: '{"a":1}' });
+      const created = await createMember(userGuid, 'password', spelling.noJobOnCreate, {
+        id: `statements-member-${version}`,
+        metadata: '{"a":1}',
+      });
       expect(created.status).toBe(200);
       expect(created.json.member.is_being_aggregated).toBe(false);
       const memberGuid = created.json.member.guid;
@@ -137,16 +147,31 @@ describe.each(['v20111101', 'v20250224'] as const)('%s', (version) => {
     });
 
     it('the validator itself rejects a response or a request outside the document', () => {
-      const bad = { method: 'GET', path: '/users/USR-x', status: 200, contentType: 'application/vnd.mx.api.v1+json', headers: new Headers(), json: { user: { is_disabled: 'no' } }, bytes: Buffer.from('{}') };
+      const bad = {
+        method: 'GET',
+        path: '/users/USR-x',
+        status: 200,
+        contentType: 'application/vnd.mx.api.v1+json',
+        headers: new Headers(),
+        json: { user: { is_disabled: 'no' } },
+        bytes: Buffer.from('{}'),
+      };
       expect(spec.problems(bad)).not.toEqual([]);
       expect(spec.problems({ ...bad, path: '/nope' })).not.toEqual([]);
       expect(spec.problems({ ...bad, status: 201 })).not.toEqual([]);
-      const request = { ...bad, method: 'POST', path: '/users/USR-x/members', requestHeaders: new Headers({ 'accept-version': version }), query: new URLSearchParams('nope=1') };
+      const request = {
+        ...bad,
+        method: 'POST',
+        path: '/users/USR-x/members',
+        requestHeaders: new Headers({ 'accept-version': version }),
+        query: new URLSearchParams('nope=1'),
+      };
       const problems = spec.requestProblems({ ...request, requestBody: { member: { credentials: 'x' } } }).join('\n');
       expect(problems).toMatch(/query nope is not a parameter/);
       expect(problems).toMatch(/request: \/member\/credentials must be array/);
       expect(problems).toMatch(/request: \/member must have required property 'institution_code'/);
-      if (version === 'v20250224') expect(spec.requestProblems({ ...request, requestHeaders: new Headers() }).join('\n')).toMatch(/header Accept-Version is required/);
+      if (version === 'v20250224')
+        expect(spec.requestProblems({ ...request, requestHeaders: new Headers() }).join('\n')).toMatch(/header Accept-Version is required/);
     });
   });
 });

@@ -19,7 +19,12 @@ afterAll(async () => {
 async function runningMember(id: string) {
   const user = await client.createUser(id);
   const created = await client.createMember(user, 'password');
-  return { user, guid: created.json.member.guid as string, path: `/users/${user}/members/${created.json.member.guid}`, job: created.json.member.most_recent_job_guid };
+  return {
+    user,
+    guid: created.json.member.guid as string,
+    path: `/users/${user}/members/${created.json.member.guid}`,
+    job: created.json.member.most_recent_job_guid,
+  };
 }
 
 describe('jobs', () => {
@@ -70,13 +75,19 @@ describe('jobs', () => {
     const user = await client.createUser('jobs-5');
     const credentials = (await client.get('/institutions/mxcu/credentials')).json.credentials;
     const created = await client.post(`/users/${user}/members`, {
-      member: { institution_code: 'mxcu', skip_aggregation: true, credentials: credentials.map((c: any, i: number) => ({ guid: c.guid, value: i === 0 ? 'mxuser' : 'password' })) },
+      member: {
+        institution_code: 'mxcu',
+        skip_aggregation: true,
+        credentials: credentials.map((c: any, i: number) => ({ guid: c.guid, value: i === 0 ? 'mxuser' : 'password' })),
+      },
     });
     expect(created.status).toBe(200);
     const refused = await client.post(`/users/${user}/members/${created.json.member.guid}/fetch_statements`);
     expect(refused.status).toBe(400);
     expect(refused.json.error.message).toMatch(/does not support statements/);
-    expect((await client.get('/institutions?supports_account_statement=false')).json.institutions.map((i: any) => i.code)).toEqual(['mxcu']);
+    expect((await client.get('/institutions?supports_account_statement=false')).json.institutions.map((i: any) => i.code)).toEqual([
+      'mxcu',
+    ]);
   });
 
   it('a job moves CREATED -> CONNECTED (still aggregating) -> CONNECTED (done)', async () => {
@@ -103,7 +114,9 @@ describe('wire', () => {
   it('406 without the v1 Accept header, or with the JSON one on the PDF route', async () => {
     expect((await client.get('/users', { accept: null })).status).toBe(406);
     expect((await client.get('/users', { accept: 'application/json' })).status).toBe(406);
-    expect((await client.get('/users/USR-x/members/MBR-x/statements/STA-x.pdf', { accept: 'application/vnd.mx.api.v1+json' })).status).toBe(406);
+    expect((await client.get('/users/USR-x/members/MBR-x/statements/STA-x.pdf', { accept: 'application/vnd.mx.api.v1+json' })).status).toBe(
+      406,
+    );
   });
 
   it('GET / needs no auth and lists the test passwords', async () => {
@@ -122,10 +135,14 @@ describe('wire', () => {
     expect(noCode.json.error.message).toMatch(/member\.institution_code is required/);
     const noCredentials = await client.post(`/users/${user}/members`, { member: { institution_code: 'mxbank' } });
     expect(noCredentials.json.error.message).toMatch(/member\.credentials is required/);
-    const badGuid = await client.post(`/users/${user}/members`, { member: { institution_code: 'mxbank', credentials: [{ guid: 'CRD-nope', value: 'secret-value-123' }] } });
+    const badGuid = await client.post(`/users/${user}/members`, {
+      member: { institution_code: 'mxbank', credentials: [{ guid: 'CRD-nope', value: 'secret-value-123' }] },
+    });
     expect(badGuid.status).toBe(400);
     expect(badGuid.bytes.toString()).not.toContain('secret-value-123');
-    const noValue = await client.post(`/users/${user}/members`, { member: { institution_code: 'mxbank', credentials: [{ guid: USERNAME_GUID }] } });
+    const noValue = await client.post(`/users/${user}/members`, {
+      member: { institution_code: 'mxbank', credentials: [{ guid: USERNAME_GUID }] },
+    });
     expect(noValue.json.error.message).toMatch(/credentials\[0\]\.value/);
     expect((await client.put(`/users/${user}`, { user: {} })).status).toBe(400);
     expect((await client.post(`/users/${user}/members`, [1, 2])).status).toBe(400);

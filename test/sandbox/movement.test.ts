@@ -37,7 +37,11 @@ async function everything(path: string): Promise<any[]> {
 }
 
 async function advance(days: number) {
-  const answer = await client.call('POST', '/_sandbox/clock', { body: { advance_seconds: days * DAY_S }, accept: null, acceptVersion: null });
+  const answer = await client.call('POST', '/_sandbox/clock', {
+    body: { advance_seconds: days * DAY_S },
+    accept: null,
+    acceptVersion: null,
+  });
   expect(answer.status).toBe(200);
   return answer.json.clock;
 }
@@ -83,7 +87,14 @@ describe('the sandbox clock moves the data', () => {
     // A replacement: POSTED, new guid, same account, amount and description as a vanished pending one.
     const vanished = pendingBefore.filter((p) => !byGuid.has(p.guid));
     const replaced = vanished.filter((p) =>
-      added.some((t) => t.status === 'POSTED' && t.account_guid === p.account_guid && t.amount === p.amount && t.original_description === p.original_description && t.date === p.date),
+      added.some(
+        (t) =>
+          t.status === 'POSTED' &&
+          t.account_guid === p.account_guid &&
+          t.amount === p.amount &&
+          t.original_description === p.original_description &&
+          t.date === p.date,
+      ),
     );
     expect(replaced.length).toBeGreaterThan(0);
     expect(replaced.length).toBeLessThan(vanished.length + 1);
@@ -109,7 +120,9 @@ describe('the sandbox clock moves the data', () => {
         s.advanceClock(3 * DAY_S * 1000);
         await c.post(`/users/${user}/members/${guid}/aggregate`);
         await c.settle(user, guid);
-        const { transactions } = (await c.get(`/users/${user}/members/${guid}/transactions?from_date=2000-01-01&to_date=2100-01-01&records_per_page=1000`)).json;
+        const { transactions } = (
+          await c.get(`/users/${user}/members/${guid}/transactions?from_date=2000-01-01&to_date=2100-01-01&records_per_page=1000`)
+        ).json;
         // The first aggregation's own moment stamps the baseline (wall clock); everything else is the seed's.
         return transactions.map(({ created_at: _c, updated_at: _u, ...rest }: any) => rest);
       };
@@ -130,7 +143,12 @@ describe('the sandbox clock moves the data', () => {
     expect(back.json.error.message).toMatch(/only moves forward/);
     const text = await client.call('POST', '/_sandbox/clock', { body: { advance_seconds: '1d' }, accept: null, acceptVersion: null });
     expect(text.status).toBe(400);
-    const noAuth = await client.call('POST', '/_sandbox/clock', { body: { advance_seconds: 1 }, accept: null, acceptVersion: null, auth: null });
+    const noAuth = await client.call('POST', '/_sandbox/clock', {
+      body: { advance_seconds: 1 },
+      accept: null,
+      acceptVersion: null,
+      auth: null,
+    });
     expect(noAuth.status).toBe(401);
     const read = await client.call('GET', '/_sandbox/clock', { accept: null, acceptVersion: null, auth: basicAuth() });
     expect(read.json.clock.offset_seconds).toBeGreaterThanOrEqual(5 * DAY_S);

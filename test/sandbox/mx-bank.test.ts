@@ -53,7 +53,19 @@ describe('MX Bank passwords', () => {
 
   it('the documented rows: BAD_REQUEST -> FAILED, INVALID and UNAUTHORIZED -> DENIED', () => {
     expect(END_STATE_PASSWORDS).toMatchObject({ BAD_REQUEST: 'FAILED', INVALID: 'DENIED', UNAUTHORIZED: 'DENIED' });
-    for (const status of ['LOCKED', 'IMPEDED', 'PREVENTED', 'DEGRADED', 'DISCONNECTED', 'IMPAIRED', 'EXPIRED', 'DISABLED', 'DISCONTINUED', 'CLOSED', 'DELAYED']) {
+    for (const status of [
+      'LOCKED',
+      'IMPEDED',
+      'PREVENTED',
+      'DEGRADED',
+      'DISCONNECTED',
+      'IMPAIRED',
+      'EXPIRED',
+      'DISABLED',
+      'DISCONTINUED',
+      'CLOSED',
+      'DELAYED',
+    ]) {
       expect(END_STATE_PASSWORDS[status]).toBe(status);
     }
   });
@@ -90,7 +102,10 @@ describe('MX Bank challenges', () => {
     if (type === 'IMAGE_DATA') expect(challenge.image_data).toMatch(/^data:image\/png;base64,/);
     await answer(path, 'correct');
     expect((await client.get(`${path}/status`)).json.member.connection_status).toBe('RESUMED');
-    expect(await client.settle(userGuid, path.split('/').pop()!)).toMatchObject({ connection_status: 'CONNECTED', is_being_aggregated: false });
+    expect(await client.settle(userGuid, path.split('/').pop()!)).toMatchObject({
+      connection_status: 'CONNECTED',
+      is_being_aggregated: false,
+    });
   });
 
   it('answering "challenge" asks a follow-up question with a new guid', async () => {

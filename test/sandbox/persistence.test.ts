@@ -71,39 +71,43 @@ async function waitForStatus(client: SandboxClient, user: string, member: string
 }
 
 describe('the sandbox across restarts (npm run sandbox, DATA_DIR)', () => {
-  it('keeps users, members and a pending challenge; the answer works after the restart; no guid comes back', { timeout: 120_000 }, async () => {
-    const dataDir = newDataDir();
-    const first = await startSandboxProcess(dataDir);
-    const user = await first.client.createUser('restart-alice');
-    const member = (await first.client.createMember(user, 'challenge')).json.member.guid as string;
-    await waitForStatus(first.client, user, member, 'CHALLENGED');
-    const challenges = (await first.client.get(`/users/${user}/members/${member}/challenges`)).json.challenges;
-    const oldGuids = [user, member, challenges[0].guid];
-    expect(await first.stop()).toBe(0);
-    expect(first.output()).toContain(join(dataDir, 'sandbox', 'state.json'));
-    expect(statSync(join(dataDir, 'sandbox', 'state.json')).mode & 0o777).toBe(0o600);
+  it(
+    'keeps users, members and a pending challenge; the answer works after the restart; no guid comes back',
+    { timeout: 120_000 },
+    async () => {
+      const dataDir = newDataDir();
+      const first = await startSandboxProcess(dataDir);
+      const user = await first.client.createUser('restart-alice');
+      const member = (await first.client.createMember(user, 'challenge')).json.member.guid as string;
+      await waitForStatus(first.client, user, member, 'CHALLENGED');
+      const challenges = (await first.client.get(`/users/${user}/members/${member}/challenges`)).json.challenges;
+      const oldGuids = [user, member, challenges[0].guid];
+      expect(await first.stop()).toBe(0);
+      expect(first.output()).toContain(join(dataDir, 'sandbox', 'state.json'));
+      expect(statSync(join(dataDir, 'sandbox', 'state.json')).mode & 0o777).toBe(0o600);
 
-    const second = await startSandboxProcess(dataDir);
-    // First thing after the restart: the guid counter must go on from where it was.
-    const newUser = await second.client.createUser('restart-bob');
-    expect((await second.client.get(`/users/${user}`)).json.user.id).toBe('restart-alice');
-    const again = (await second.client.get(`/users/${user}/members/${member}/challenges`)).json.challenges;
-    expect(again).toEqual(challenges);
-    const resumed = await second.client.put(`/users/${user}/members/${member}/resume`, {
-      member: { challenges: [{ guid: challenges[0].guid, value: 'correct' }] },
-    });
-    expect(resumed.status).toBe(202);
-    await waitForStatus(second.client, user, member, 'CONNECTED');
-    const accounts = (await second.client.get(`/users/${user}/members/${member}/accounts`)).json.accounts;
-    expect(accounts.length).toBeGreaterThan(0);
+      const second = await startSandboxProcess(dataDir);
+      // First thing after the restart: the guid counter must go on from where it was.
+      const newUser = await second.client.createUser('restart-bob');
+      expect((await second.client.get(`/users/${user}`)).json.user.id).toBe('restart-alice');
+      const again = (await second.client.get(`/users/${user}/members/${member}/challenges`)).json.challenges;
+      expect(again).toEqual(challenges);
+      const resumed = await second.client.put(`/users/${user}/members/${member}/resume`, {
+        member: { challenges: [{ guid: challenges[0].guid, value: 'correct' }] },
+      });
+      expect(resumed.status).toBe(202);
+      await waitForStatus(second.client, user, member, 'CONNECTED');
+      const accounts = (await second.client.get(`/users/${user}/members/${member}/accounts`)).json.accounts;
+      expect(accounts.length).toBeGreaterThan(0);
 
-    // New guids after the restart are new; same credentials are still a duplicate (409).
-    const newMember = (await second.client.createMember(newUser, 'password')).json.member.guid as string;
-    const newGuids = [newUser, newMember, ...accounts.map((a: any) => a.guid)];
-    for (const guid of newGuids) expect(oldGuids).not.toContain(guid);
-    expect((await second.client.createMember(user, 'challenge')).status).toBe(409);
-    await second.stop();
-  });
+      // New guids after the restart are new; same credentials are still a duplicate (409).
+      const newMember = (await second.client.createMember(newUser, 'password')).json.member.guid as string;
+      const newGuids = [newUser, newMember, ...accounts.map((a: any) => a.guid)];
+      for (const guid of newGuids) expect(oldGuids).not.toContain(guid);
+      expect((await second.client.createMember(user, 'challenge')).status).toBe(409);
+      await second.stop();
+    },
+  );
 
   it('continues a job that was running when it stopped', { timeout: 60_000 }, async () => {
     const dataDir = newDataDir();

@@ -27,7 +27,7 @@ describe('Accept-Version', () => {
     ['missing', null, MX_JSON],
     ['unknown', 'v20990101', MX_JSON],
     ['the release candidate, not served here', 'rc20260430', 'application/json'],
-  ])('%s: 406 with MX\'s error envelope', async (_case, acceptVersion, accept) => {
+  ])("%s: 406 with MX's error envelope", async (_case, acceptVersion, accept) => {
     const answer = await v1.get('/users', { acceptVersion, accept });
     expect(answer.status).toBe(406);
     expect(answer.json.error.message).toMatch(/Accept-Version/);
@@ -41,7 +41,7 @@ describe('Accept-Version', () => {
     expect([pdf.status, pdf.json.error.message]).toEqual([406, expect.stringContaining('application/vnd.mx.api.v1+pdf')]);
   });
 
-  it('answers in the version\'s media type, errors included', async () => {
+  it("answers in the version's media type, errors included", async () => {
     expect((await v2.get('/users')).contentType).toMatch(/^application\/json/);
     expect((await v2.get('/users/USR-nope')).contentType).toMatch(/^application\/json/);
     expect((await v1.get('/users')).contentType).toMatch(/^application\/vnd\.mx\.api\.v1\+json/);
@@ -57,7 +57,10 @@ describe('MX Bank behaves the same in both versions', () => {
   it.each(['password', 'challenge', 'options', 'INVALID', 'LOCKED', 'BAD_REQUEST', 'EXPIRED'])('password %s', async (password) => {
     const outcome = async (client: SandboxClient, top: object) => {
       const user = await client.createUser(`same-${client.version}-${password}`);
-      const created = await client.post(`/users/${user}/members`, { member: { institution_code: 'mxbank', credentials: credentials(password) }, ...top });
+      const created = await client.post(`/users/${user}/members`, {
+        member: { institution_code: 'mxbank', credentials: credentials(password) },
+        ...top,
+      });
       const settled = await client.settle(user, created.json.member.guid);
       return [created.status, settled.connection_status, settled.challenges?.map((c: any) => c.type)];
     };
@@ -84,7 +87,10 @@ describe('v20250224', () => {
   it('create member: data_request.products picks the job, with 200 / 202 / 201', async () => {
     const user = await v2.createUser('products');
     const create = (institution_code: string, password: string, data_request?: unknown) =>
-      v2.post(`/users/${user}/members`, { member: { institution_code, credentials: credentials(password) }, ...(data_request ? { data_request } : {}) });
+      v2.post(`/users/${user}/members`, {
+        member: { institution_code, credentials: credentials(password) },
+        ...(data_request ? { data_request } : {}),
+      });
     const none = await create('mxbank', 'password', { products: [] });
     expect([none.status, none.json.member.is_being_aggregated]).toEqual([200, false]);
     const standard = await create('mxbank', 'p2');
@@ -95,7 +101,10 @@ describe('v20250224', () => {
     expect((await v2.get(`/users/${user}/members/${statements.json.member.guid}/statements`)).json.statements.length).toBeGreaterThan(0);
     const mxcuFields = (await v2.get('/institutions/mxcu/credentials')).json.credentials;
     const failed = await v2.post(`/users/${user}/members`, {
-      member: { institution_code: 'mxcu', credentials: mxcuFields.map((f: any, i: number) => ({ guid: f.guid, value: i ? 'password' : 'mxuser' })) },
+      member: {
+        institution_code: 'mxcu',
+        credentials: mxcuFields.map((f: any, i: number) => ({ guid: f.guid, value: i ? 'password' : 'mxuser' })),
+      },
       data_request: { products: ['statements'] },
     });
     expect([failed.status, failed.json.member.is_being_aggregated]).toEqual([201, false]);
@@ -103,12 +112,25 @@ describe('v20250224', () => {
 
   it('create and update member: skip_aggregation and unknown products are named, not ignored', async () => {
     const user = await v2.createUser('no-skip');
-    const skip = await v2.post(`/users/${user}/members`, { member: { institution_code: 'mxbank', credentials: credentials(), skip_aggregation: true } });
-    expect([skip.status, skip.json.error.message]).toEqual([400, expect.stringMatching(/member\.skip_aggregation is not part of API version v20250224/)]);
-    const bad = await v2.post(`/users/${user}/members`, { member: { institution_code: 'mxbank', credentials: credentials() }, data_request: { products: ['pdfs'] } });
+    const skip = await v2.post(`/users/${user}/members`, {
+      member: { institution_code: 'mxbank', credentials: credentials(), skip_aggregation: true },
+    });
+    expect([skip.status, skip.json.error.message]).toEqual([
+      400,
+      expect.stringMatching(/member\.skip_aggregation is not part of API version v20250224/),
+    ]);
+    const bad = await v2.post(`/users/${user}/members`, {
+      member: { institution_code: 'mxbank', credentials: credentials() },
+      data_request: { products: ['pdfs'] },
+    });
     expect([bad.status, bad.json.error.message]).toEqual([400, expect.stringMatching(/data_request\.products/)]);
-    const created = await v2.post(`/users/${user}/members`, { member: { institution_code: 'mxbank', credentials: credentials() }, data_request: { products: [] } });
-    const update = await v2.put(`/users/${user}/members/${created.json.member.guid}`, { member: { skip_aggregation: true, credentials: credentials('x') } });
+    const created = await v2.post(`/users/${user}/members`, {
+      member: { institution_code: 'mxbank', credentials: credentials() },
+      data_request: { products: [] },
+    });
+    const update = await v2.put(`/users/${user}/members/${created.json.member.guid}`, {
+      member: { skip_aggregation: true, credentials: credentials('x') },
+    });
     expect(update.status).toBe(400);
   });
 
@@ -129,13 +151,18 @@ describe('v20250224', () => {
 
   it('transaction windows are unix timestamps, inclusive of both days', async () => {
     const user = await v2.createUser('unix-dates');
-    const created = await v2.post(`/users/${user}/members`, { member: { institution_code: 'mxbank', credentials: credentials() }, data_request: { products: ['transactions'] } });
+    const created = await v2.post(`/users/${user}/members`, {
+      member: { institution_code: 'mxbank', credentials: credentials() },
+      data_request: { products: ['transactions'] },
+    });
     const member = created.json.member.guid;
     await v2.settle(user, member);
     const all = (await v2.get(`/users/${user}/members/${member}/transactions?records_per_page=1000`)).json.transactions;
     const day = all[0].date as string;
     const start = Date.parse(`${day}T00:00:00Z`) / 1000;
-    const oneDay = (await v2.get(`/users/${user}/members/${member}/transactions?records_per_page=1000&from_date=${start}&to_date=${start + 86_399}`)).json;
+    const oneDay = (
+      await v2.get(`/users/${user}/members/${member}/transactions?records_per_page=1000&from_date=${start}&to_date=${start + 86_399}`)
+    ).json;
     expect(oneDay.transactions.length).toBeGreaterThan(0);
     expect(new Set(oneDay.transactions.map((t: any) => t.date))).toEqual(new Set([day]));
     const iso = await v2.get(`/users/${user}/members/${member}/transactions?from_date=${day}`);

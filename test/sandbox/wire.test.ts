@@ -47,7 +47,10 @@ async function bothGuides(mx: MxClient, tag: string): Promise<void> {
   expect((await mx.readInstitution('mxbank')).supports_account_statement).toBe(true);
   const fields = await all(mx.listInstitutionCredentials('mxbank'));
   expect(fields.map((f) => f.guid)).toEqual([USERNAME_GUID, PASSWORD_GUID]);
-  const credentials = [{ guid: USERNAME_GUID, value: 'mxuser' }, { guid: PASSWORD_GUID, value: 'challenge' }];
+  const credentials = [
+    { guid: USERNAME_GUID, value: 'mxuser' },
+    { guid: PASSWORD_GUID, value: 'challenge' },
+  ];
 
   const member = await mx.createMember(user.guid, { institution_code: 'mxbank', credentials, id: `m-${tag}` });
   expect(await settle(mx, user.guid, member.guid)).toBe('CHALLENGED');
@@ -59,7 +62,9 @@ async function bothGuides(mx: MxClient, tag: string): Promise<void> {
     expect((await all(mx.listTransactionsByAccount(user.guid, account.guid, window))).length).toBe(30);
   }
 
-  const again = await mx.createMember(user.guid, { institution_code: 'mxbank', credentials, skip_aggregation: true }).catch((e: Error) => e);
+  const again = await mx
+    .createMember(user.guid, { institution_code: 'mxbank', credentials, skip_aggregation: true })
+    .catch((e: Error) => e);
   expect(String(again)).toMatch(/409/);
   await all(mx.listMembers(user.guid));
   await mx.updateMember(user.guid, member.guid, { credentials: [{ guid: PASSWORD_GUID, value: 'password' }], skip_aggregation: true });
@@ -76,7 +81,13 @@ describe.each(MX_API_VERSIONS)('the client talking %s', (version) => {
   let proxy: RecordingProxy;
   beforeAll(async () => {
     proxy = await startRecordingProxy(sandbox.url);
-    const mx = createMxClient({ baseUrl: proxy.url, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, timeoutMs: 5_000, apiVersion: version });
+    const mx = createMxClient({
+      baseUrl: proxy.url,
+      clientId: SANDBOX_CLIENT_ID,
+      apiKey: SANDBOX_API_KEY,
+      timeoutMs: 5_000,
+      apiVersion: version,
+    });
     await bothGuides(mx, version);
   });
   afterAll(async () => {
@@ -101,7 +112,10 @@ describe.each(MX_API_VERSIONS)('the client talking %s', (version) => {
     const creates = proxy.exchanges.filter((e) => e.method === 'POST' && e.path.endsWith('/members'));
     const bodies = creates.map((e) => e.requestBody as Record<string, unknown>);
     if (version === 'v20111101') {
-      expect(bodies.map((b) => [Object.keys(b), (b.member as Record<string, unknown>).skip_aggregation])).toEqual([[['member'], undefined], [['member'], true]]);
+      expect(bodies.map((b) => [Object.keys(b), (b.member as Record<string, unknown>).skip_aggregation])).toEqual([
+        [['member'], undefined],
+        [['member'], true],
+      ]);
     } else {
       expect(bodies.map((b) => [(b.member as Record<string, unknown>).skip_aggregation, b.data_request])).toEqual([
         [undefined, { products: ['transactions'] }],

@@ -32,9 +32,20 @@ beforeAll(async () => {
   temporal = await connectToTestServer();
   sandbox = await startSandbox({ port: 0, jobDurationMs: 300, transactionsPerAccount: 40 });
   dir = mkdtempSync(join(tmpdir(), 'mx-schedules-'));
-  env = { TEMPORAL_ADDRESS: temporal.address, DATA_DIR: join(dir, 'data'), STORAGE_DIR: join(dir, 'storage'), TEMPORAL_TASK_QUEUE: uniqueName('schedules') };
+  env = {
+    TEMPORAL_ADDRESS: temporal.address,
+    DATA_DIR: join(dir, 'data'),
+    STORAGE_DIR: join(dir, 'storage'),
+    TEMPORAL_TASK_QUEUE: uniqueName('schedules'),
+  };
   config = loadConfig(env);
-  worker = await startProjectWorker({ temporal, config, sandboxUrl: sandbox.url, storageDir: config.storageDir, taskQueue: config.taskQueue });
+  worker = await startProjectWorker({
+    temporal,
+    config,
+    sandboxUrl: sandbox.url,
+    storageDir: config.storageDir,
+    taskQueue: config.taskQueue,
+  });
   client = await connectClient(temporalTarget(env), { dataConverter: await loadDataConverter(config) });
 });
 afterAll(async () => {
@@ -82,7 +93,14 @@ describe('npm run schedules', () => {
     const guide = await client.workflow.start('fetchAccountData', {
       taskQueue: config.taskQueue,
       workflowId: uniqueName(`fetch-account-data-${userId}`),
-      args: [{ userId, institutionCode: 'mxbank', credentials: { username: 'mxuser', password: 'password' }, polling: { initialInterval: '100ms', maxInterval: '400ms' } }],
+      args: [
+        {
+          userId,
+          institutionCode: 'mxbank',
+          credentials: { username: 'mxuser', password: 'password' },
+          polling: { initialInterval: '100ms', maxInterval: '400ms' },
+        },
+      ],
     });
     const manifest = (await guide.result()) as RunManifest;
     const memberGuid = manifest.member.guid;
@@ -133,9 +151,18 @@ describe('npm run schedules', () => {
 
   it('refuses bad arguments with the reason', async () => {
     expect(await cli('frobnicate')).toMatchObject({ code: 2, err: expect.stringMatching(/unknown command "frobnicate"/) });
-    expect(await cli('create', '--user', 'u')).toMatchObject({ code: 2, err: expect.stringMatching(/exactly one of --member or --institution/) });
-    expect(await cli('create', '--user', 'u', '--member', 'm', '--every', 'soon')).toMatchObject({ code: 2, err: expect.stringMatching(/--every must be a duration/) });
-    expect(await cli('resume', '--id', 'refresh-nobody-none')).toMatchObject({ code: 1, err: expect.stringMatching(/no schedule refresh-nobody-none/) });
+    expect(await cli('create', '--user', 'u')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/exactly one of --member or --institution/),
+    });
+    expect(await cli('create', '--user', 'u', '--member', 'm', '--every', 'soon')).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--every must be a duration/),
+    });
+    expect(await cli('resume', '--id', 'refresh-nobody-none')).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/no schedule refresh-nobody-none/),
+    });
   });
 });
 

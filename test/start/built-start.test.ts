@@ -32,7 +32,11 @@ describe('npm start from the build', () => {
         return '';
       }
     });
-    for (const part of ['sandbox', 'worker', 'support-web']) expect(commands.some((c) => c.includes(`dist/${part}.js`)), part).toBe(true);
+    for (const part of ['sandbox', 'worker', 'support-web'])
+      expect(
+        commands.some((c) => c.includes(`dist/${part}.js`)),
+        part,
+      ).toBe(true);
     expect(commands.filter((c) => c.includes('tsx'))).toEqual([]);
   });
 
@@ -43,7 +47,11 @@ describe('npm start from the build', () => {
       .find((l) => l.includes('npm run -s support -- start fetchAccountData'));
     expect(line).toBeDefined();
     const env = { ...process.env, DATA_DIR: start.dataDir, STORAGE_DIR: join(start.dataDir, 'storage') };
-    const { stdout } = await run('sh', ['-c', line!.trim().replace('npm run -s support --', `'${process.execPath}' scripts/run.mjs support`)], { env, timeout: 30_000 });
+    const { stdout } = await run(
+      'sh',
+      ['-c', line!.trim().replace('npm run -s support --', `'${process.execPath}' scripts/run.mjs support`)],
+      { env, timeout: 30_000 },
+    );
     expect(stdout).toMatch(/^Started Fetch Account and Transaction Data \(fetchAccountData\): workflow fetch-account-data-alice-mxbank/);
 
     const address = `127.0.0.1:${start.ports.TEMPORAL_PORT}`;

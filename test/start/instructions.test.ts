@@ -9,7 +9,13 @@ import { promisify } from 'node:util';
 import { inject, describe, expect, it } from 'vitest';
 import { Connection, WorkflowClient } from '@temporalio/client';
 import { requireTemporalCli } from '../../scripts/temporal-cli.mjs';
-import { instructionLines, supportStartCommand, workflowStartCommand, writeSampleInput, type Instructions } from '../../src/start/instructions';
+import {
+  instructionLines,
+  supportStartCommand,
+  workflowStartCommand,
+  writeSampleInput,
+  type Instructions,
+} from '../../src/start/instructions';
 import { uniqueName } from '../helpers/temporal';
 
 const run = promisify(execFile);
@@ -30,7 +36,9 @@ describe('the start commands npm start prints', () => {
   };
   /** The printed command, with the CLI binary for `npm run temporal --`, through a shell as pasted. */
   const paste = async (command: string, env: NodeJS.ProcessEnv = process.env) => {
-    const line = command.replace('npm run -s temporal --', `'${requireTemporalCli()}'`).replace('npm run -s support --', 'node scripts/run.mjs support');
+    const line = command
+      .replace('npm run -s temporal --', `'${requireTemporalCli()}'`)
+      .replace('npm run -s support --', 'node scripts/run.mjs support');
     return await run('sh', ['-c', line], { timeout: 30_000, env }).then(
       ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
       (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, output: err.stdout + err.stderr }),
@@ -71,7 +79,9 @@ describe('the start commands npm start prints', () => {
     expect(instructionLines(options)).toContain(`  ${command}`);
     const env = { ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'instructions-data-')) };
     const first = await paste(command, env);
-    expect(first.output).toMatch(/^Started Fetch Statements \(fetchStatements\): workflow fetch-statements-alice-mxbank, run (\S+), task queue/);
+    expect(first.output).toMatch(
+      /^Started Fetch Statements \(fetchStatements\): workflow fetch-statements-alice-mxbank, run (\S+), task queue/,
+    );
     expect(first.code).toBe(0);
     const runId = /run ([\w-]+),/.exec(first.output)?.[1];
 

@@ -20,7 +20,10 @@ async function connect(start: StartRun): Promise<{ client: Client; close: () => 
 async function waitForMfa(client: Client, workflowId: string): Promise<Progress> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const progress = await client.workflow.getHandle(workflowId).query(progressQuery).catch(() => undefined);
+    const progress = await client.workflow
+      .getHandle(workflowId)
+      .query(progressQuery)
+      .catch(() => undefined);
     if (progress?.mfa.awaiting) return progress;
     if (Date.now() > deadline) throw new Error(`no MFA wait; last progress: ${JSON.stringify(progress)}`);
     await new Promise((r) => setTimeout(r, 300));
@@ -45,7 +48,14 @@ describe('npm start restarted', () => {
     await temporal.client.workflow.start('fetchAccountData', {
       taskQueue: 'mx-guides',
       workflowId,
-      args: [{ userId: 'restart', institutionCode: 'mxbank', credentials: { username: 'mxuser', password: 'challenge' }, polling: { initialInterval: '200ms', maxInterval: '1s' } }],
+      args: [
+        {
+          userId: 'restart',
+          institutionCode: 'mxbank',
+          credentials: { username: 'mxuser', password: 'challenge' },
+          polling: { initialInterval: '200ms', maxInterval: '1s' },
+        },
+      ],
     });
     const waiting = await waitForMfa(temporal.client, workflowId);
     await temporal.close();
@@ -61,7 +71,9 @@ describe('npm start restarted', () => {
     temporal = await connect(second);
     try {
       const handle = temporal.client.workflow.getHandle(workflowId);
-      const answered = await handle.executeUpdate(answerMfaUpdate, { args: [{ answers: [{ guid: waiting.mfa.challenges[0]!.guid, value: 'correct' }] }] });
+      const answered = await handle.executeUpdate(answerMfaUpdate, {
+        args: [{ answers: [{ guid: waiting.mfa.challenges[0]!.guid, value: 'correct' }] }],
+      });
       expect(answered.outcome).toBe('CONNECTED');
       const manifest = (await handle.result()) as RunManifest;
       expect(manifest.member.guid).toBe(waiting.memberGuid);

@@ -29,7 +29,16 @@ export interface StartRun {
 }
 
 // Variables that would point `npm start` elsewhere than its embedded defaults.
-const FOREIGN = ['TEMPORAL_ADDRESS', 'TEMPORAL_PROFILE', 'TEMPORAL_CONFIG_FILE', 'TEMPORAL_NAMESPACE', 'TEMPORAL_API_KEY', 'MX_BASE_URL', 'PAYLOAD_CODEC_KEY', 'TEMPORAL_CODEC_ENDPOINT'];
+const FOREIGN = [
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_PROFILE',
+  'TEMPORAL_CONFIG_FILE',
+  'TEMPORAL_NAMESPACE',
+  'TEMPORAL_API_KEY',
+  'MX_BASE_URL',
+  'PAYLOAD_CODEC_KEY',
+  'TEMPORAL_CODEC_ENDPOINT',
+];
 
 /**
  * Ports below Linux's ephemeral range (32768+): the dev server binds random ephemeral ports for its
@@ -105,7 +114,9 @@ export function runStart(
         const check = () => found() && done();
         const timer = setTimeout(() => done(new Error(`No ${String(text)} after ${timeoutMs} ms. Output:\n${output}`)), timeoutMs);
         listeners.add(check);
-        void exited.then(({ code }) => !found() && done(new Error(`npm start exited (${code}) before ${String(text)}. Output:\n${output}`)));
+        void exited.then(
+          ({ code }) => !found() && done(new Error(`npm start exited (${code}) before ${String(text)}. Output:\n${output}`)),
+        );
         check();
       });
     },

@@ -38,7 +38,9 @@ describe('ensureSearchAttributes on a server npm start did not create', () => {
       },
     } as unknown as Parameters<typeof ensureSearchAttributes>[0];
     const failure = ensureSearchAttributes(refusing, 'prod');
-    await expect(failure).rejects.toThrow(/Namespace prod lacks the search attributes MxUserGuid, .*MxAwaitingMfa, and adding them failed: 7 PERMISSION_DENIED/);
+    await expect(failure).rejects.toThrow(
+      /Namespace prod lacks the search attributes MxUserGuid, .*MxAwaitingMfa, and adding them failed: 7 PERMISSION_DENIED/,
+    );
     await expect(failure).rejects.toThrow(
       'npm run temporal -- operator search-attribute create --namespace prod --name MxAwaitingMfa --type Bool',
     );

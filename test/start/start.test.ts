@@ -19,7 +19,8 @@ const READY = '[start] Ready.';
 const ENCRYPTED = Buffer.from('binary/encrypted').toString('base64');
 const CHROMIUM = '/usr/bin/chromium';
 const chromiumMissing = !existsSync(CHROMIUM);
-if (chromiumMissing && process.env.REQUIRE_SYSTEM_TOOLS === '1') throw new Error(`${CHROMIUM} is required (scripts/install-system-deps.sh).`);
+if (chromiumMissing && process.env.REQUIRE_SYSTEM_TOOLS === '1')
+  throw new Error(`${CHROMIUM} is required (scripts/install-system-deps.sh).`);
 const ACCOUNT_RUN = 'fetch-account-data-alice-mxbank';
 
 async function temporal(args: string[], timeoutMs = 30_000): Promise<string> {
@@ -70,7 +71,9 @@ describe('npm start', () => {
     }
     // The sandbox's banner names MX Bank's test username; the commands do not carry credentials.
     expect(out.split('\n').filter((line) => line.includes('workflow start') && line.includes('mxuser'))).toEqual([]);
-    expect(JSON.parse(readFileSync(join(start.dataDir, 'sample-input.json'), 'utf8'))).toMatchObject({ credentials: { username: 'mxuser' } });
+    expect(JSON.parse(readFileSync(join(start.dataDir, 'sample-input.json'), 'utf8'))).toMatchObject({
+      credentials: { username: 'mxuser' },
+    });
     expect(statSync(join(start.dataDir, 'sample-input.json')).mode & 0o777).toBe(0o600);
     expect(out).toMatch(/\[worker\] /);
     expect(out).toMatch(/\[sandbox\] /);
@@ -99,15 +102,35 @@ describe('npm start', () => {
       credentials: { username: 'mxuser', password: 'password' },
       polling: { initialInterval: '200ms', maxInterval: '1s' },
     };
-    await temporal(['workflow', 'start', '--address', address, '--codec-endpoint', codec, '--task-queue', 'mx-guides',
-      '--type', 'fetchAccountData', '--workflow-id', workflowId, '--id-conflict-policy', 'Fail', '--input', JSON.stringify(input)]);
-    const result = await temporal(['workflow', 'result', '--address', address, '--codec-endpoint', codec, '-w', workflowId, '-o', 'json'], 150_000);
+    await temporal([
+      'workflow',
+      'start',
+      '--address',
+      address,
+      '--codec-endpoint',
+      codec,
+      '--task-queue',
+      'mx-guides',
+      '--type',
+      'fetchAccountData',
+      '--workflow-id',
+      workflowId,
+      '--id-conflict-policy',
+      'Fail',
+      '--input',
+      JSON.stringify(input),
+    ]);
+    const result = await temporal(
+      ['workflow', 'result', '--address', address, '--codec-endpoint', codec, '-w', workflowId, '-o', 'json'],
+      150_000,
+    );
     expect(result).toMatch(/COMPLETED/);
 
     const raw = JSON.parse(await temporal(['workflow', 'show', '--address', address, '-w', workflowId, '-o', 'json']));
     // Temporal's core SDK writes patch markers (workflows/event-settings.ts) itself, past the payload
     // codec: they hold only the patch id, which is checked here; every other payload must be encrypted.
-    const isPatch = (e: { markerRecordedEventAttributes?: { markerName?: string } }) => e.markerRecordedEventAttributes?.markerName === 'core_patch';
+    const isPatch = (e: { markerRecordedEventAttributes?: { markerName?: string } }) =>
+      e.markerRecordedEventAttributes?.markerName === 'core_patch';
     const patchText = payloadsIn((raw.events as object[]).filter(isPatch)).map((p) => Buffer.from(p.data ?? '', 'base64').toString('utf8'));
     for (const text of patchText) expect(JSON.parse(text)).toMatchObject({ id: 'member-and-run-events' });
     const payloads = payloadsIn((raw.events as object[]).filter((e) => !isPatch(e)));
@@ -118,7 +141,9 @@ describe('npm start', () => {
 
     // Through the codec server the input is readable (the check above looked at the right thing), but
     // the credential values stay sealed: only workers can open them.
-    const decoded = payloadsIn(JSON.parse(await temporal(['workflow', 'show', '--address', address, '--codec-endpoint', codec, '-w', workflowId, '-o', 'json'])));
+    const decoded = payloadsIn(
+      JSON.parse(await temporal(['workflow', 'show', '--address', address, '--codec-endpoint', codec, '-w', workflowId, '-o', 'json'])),
+    );
     const decodedText = decoded.map((p) => Buffer.from(p.data ?? '', 'base64').toString('utf8')).join('\n');
     expect(decodedText).toContain('"userId":"alice"');
     expect(decodedText).toMatch(/"username":"sealed:v1:[\w-]{16}:••••"/);
@@ -136,8 +161,18 @@ describe('npm start', () => {
       polling: { initialInterval: '200ms', maxInterval: '1s' },
     };
     const cli = (args: string[]) => temporal([...args, '--address', address, '--codec-endpoint', codec]);
-    await cli(['workflow', 'start', '--task-queue', 'mx-guides', '--type', 'fetchAccountData', '--workflow-id', workflowId,
-      '--input', JSON.stringify(input)]);
+    await cli([
+      'workflow',
+      'start',
+      '--task-queue',
+      'mx-guides',
+      '--type',
+      'fetchAccountData',
+      '--workflow-id',
+      workflowId,
+      '--input',
+      JSON.stringify(input),
+    ]);
     // A query has no arguments: the CLI asks the codec server to encode an empty list ({} on the wire).
     let challenges: { guid: string; label: string }[] = [];
     for (let i = 0; i < 100 && challenges.length === 0; i++) {
@@ -146,38 +181,70 @@ describe('npm start', () => {
       if (challenges.length === 0) await new Promise((r) => setTimeout(r, 200));
     }
     expect(challenges[0]?.label).toBe('What city were you born in?');
-    const update = await cli(['workflow', 'update', 'execute', '--workflow-id', workflowId, '--name', 'answerMfa',
-      '--input', JSON.stringify({ answers: [{ guid: challenges[0]!.guid, value: 'correct' }] }), '-o', 'json']);
+    const update = await cli([
+      'workflow',
+      'update',
+      'execute',
+      '--workflow-id',
+      workflowId,
+      '--name',
+      'answerMfa',
+      '--input',
+      JSON.stringify({ answers: [{ guid: challenges[0]!.guid, value: 'correct' }] }),
+      '-o',
+      'json',
+    ]);
     expect(update).toMatch(/"outcome":\s*"CONNECTED"/);
     expect(await cli(['workflow', 'result', '-w', workflowId, '-o', 'json'])).toMatch(/COMPLETED/);
   }, 200_000);
 
-  it.skipIf(chromiumMissing)('shows the run decrypted in the Web UI, which calls the codec server from the browser', async () => {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
-    try {
-      const page = await browser.newPage();
-      const codecCalls: string[] = [];
-      page.on('response', (res) => {
-        if (res.url().startsWith(`http://127.0.0.1:${start.ports.CODEC_PORT}/decode`)) codecCalls.push(String(res.status()));
-      });
-      await page.goto(`http://localhost:${start.ports.TEMPORAL_UI_PORT}/namespaces/default/workflows/${ACCOUNT_RUN}`);
-      await page.getByText('"userId": "alice"').first().waitFor({ timeout: 30_000 });
-      expect(codecCalls.length).toBeGreaterThan(0);
-      expect(codecCalls.every((status) => status === '200')).toBe(true);
-      expect(await page.innerText('body')).not.toContain('binary/encrypted');
-      expect(await page.innerText('body')).not.toContain('mxuser');
-    } finally {
-      await browser.close();
-    }
-  }, 60_000);
+  it.skipIf(chromiumMissing)(
+    'shows the run decrypted in the Web UI, which calls the codec server from the browser',
+    async () => {
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+      try {
+        const page = await browser.newPage();
+        const codecCalls: string[] = [];
+        page.on('response', (res) => {
+          if (res.url().startsWith(`http://127.0.0.1:${start.ports.CODEC_PORT}/decode`)) codecCalls.push(String(res.status()));
+        });
+        await page.goto(`http://localhost:${start.ports.TEMPORAL_UI_PORT}/namespaces/default/workflows/${ACCOUNT_RUN}`);
+        await page.getByText('"userId": "alice"').first().waitFor({ timeout: 30_000 });
+        expect(codecCalls.length).toBeGreaterThan(0);
+        expect(codecCalls.every((status) => status === '200')).toBe(true);
+        expect(await page.innerText('body')).not.toContain('binary/encrypted');
+        expect(await page.innerText('body')).not.toContain('mxuser');
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
 
   it('npm run temporal finds the codec server by itself (CODEC_PORT), so a plain workflow start is encrypted', async () => {
     const address = `127.0.0.1:${start.ports.TEMPORAL_PORT}`;
     const workflowId = uniqueName('wrapper');
-    await run(process.execPath, ['scripts/temporal.mjs', 'workflow', 'start', '--address', address, '--task-queue', uniqueName('nobody'),
-      '--type', 'fetchStatements', '--workflow-id', workflowId, '--input', '{"credentials":{"password":"wrapper-secret"}}'], {
-      env: { ...process.env, CODEC_PORT: String(start.ports.CODEC_PORT), TEMPORAL_CODEC_ENDPOINT: '' },
-    });
+    await run(
+      process.execPath,
+      [
+        'scripts/temporal.mjs',
+        'workflow',
+        'start',
+        '--address',
+        address,
+        '--task-queue',
+        uniqueName('nobody'),
+        '--type',
+        'fetchStatements',
+        '--workflow-id',
+        workflowId,
+        '--input',
+        '{"credentials":{"password":"wrapper-secret"}}',
+      ],
+      {
+        env: { ...process.env, CODEC_PORT: String(start.ports.CODEC_PORT), TEMPORAL_CODEC_ENDPOINT: '' },
+      },
+    );
     const raw = JSON.parse(await temporal(['workflow', 'show', '--address', address, '-w', workflowId, '-o', 'json']));
     const [input] = payloadsIn(raw);
     expect(input?.metadata?.encoding).toBe(ENCRYPTED);
@@ -262,7 +329,11 @@ describe('npm start against a Temporal server it did not start (TEMPORAL_ADDRESS
     await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
     await connection.close();
 
-    start = runStart(await freePorts(), { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, TEMPORAL_TASK_QUEUE: uniqueName('start') });
+    start = runStart(await freePorts(), {
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_NAMESPACE: namespace,
+      TEMPORAL_TASK_QUEUE: uniqueName('start'),
+    });
     await start.waitFor(READY, 240_000);
     const out = start.output();
     expect(out).toContain(`[start] Using the Temporal server at ${address} (namespace ${namespace}); not starting one.`);

@@ -35,7 +35,10 @@ async function localBackend(): Promise<Backend> {
     storage: createLocalStorage(root),
     async everything() {
       const entries = await readdir(root, { recursive: true, withFileTypes: true });
-      return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(root.length + 1)).sort();
+      return entries
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath, e.name).slice(root.length + 1))
+        .sort();
     },
     close: () => rm(root, { recursive: true, force: true }),
   };
@@ -52,7 +55,10 @@ async function s3Backend(): Promise<Backend> {
       const objects = await s3.client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: `${prefix}/` }));
       const uploads = await s3.client.send(new ListMultipartUploadsCommand({ Bucket: s3.bucket, Prefix: `${prefix}/` }));
       const strip = (key: string) => key.slice(prefix.length + 1);
-      return [...(objects.Contents ?? []).map((o) => strip(o.Key!)), ...(uploads.Uploads ?? []).map((u) => `upload:${strip(u.Key!)}`)].sort();
+      return [
+        ...(objects.Contents ?? []).map((o) => strip(o.Key!)),
+        ...(uploads.Uploads ?? []).map((u) => `upload:${strip(u.Key!)}`),
+      ].sort();
     },
     close: async () => undefined,
   };

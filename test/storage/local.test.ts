@@ -23,7 +23,10 @@ const sha = (data: string | Buffer) => createHash('sha256').update(data).digest(
 /** Every file under root, temp files included. */
 async function allFiles(): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(root.length + 1)).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(root.length + 1))
+    .sort();
 }
 
 describe('put', () => {

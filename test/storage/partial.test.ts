@@ -27,7 +27,10 @@ const partialOf = (dir: string, name: string) => join(root, dir, `.${name}.parti
 
 async function allFiles(): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(root.length + 1)).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(root.length + 1))
+    .sort();
 }
 
 /** What a crashed writer leaves: its partial file, last touched `ageMs` ago. */
@@ -98,7 +101,9 @@ describe('resume', () => {
       if (i === 9) await new Promise((r) => setTimeout(r, 300));
     }
     await writer.commit();
-    expect(seen.every(([bytes, written, durable]) => durable <= written && written <= bytes && written % (4 * 1024 * 1024) === 0)).toBe(true);
+    expect(seen.every(([bytes, written, durable]) => durable <= written && written <= bytes && written % (4 * 1024 * 1024) === 0)).toBe(
+      true,
+    );
     expect(Math.max(...seen.map(([, , durable]) => durable))).toBeGreaterThanOrEqual(32 * 1024 * 1024);
     expect(writer.durableBytes).toBe(12 * chunk.length);
   });
@@ -162,7 +167,7 @@ describe('sweep', () => {
     await live.abort();
   });
 
-  it('with a name rule, removes only old files of those names (an abandoned export\'s staging parts)', async () => {
+  it("with a name rule, removes only old files of those names (an abandoned export's staging parts)", async () => {
     await mkdir(join(root, 'x/run'), { recursive: true });
     const old = new Date(Date.now() - 4 * 3_600_000);
     for (const name of ['.accounts.page-1.part', '.transactions.account-0.page-3.part', 'accounts.ndjson', '.notes.part']) {
@@ -171,7 +176,10 @@ describe('sweep', () => {
     }
     await writeFile(join(root, 'x/run/.transactions.account-1.page-1.part'), 'a live export');
 
-    expect((await storage.sweep!(3 * 3_600_000, isExportPartName)).sort()).toEqual(['x/run/.accounts.page-1.part', 'x/run/.transactions.account-0.page-3.part']);
+    expect((await storage.sweep!(3 * 3_600_000, isExportPartName)).sort()).toEqual([
+      'x/run/.accounts.page-1.part',
+      'x/run/.transactions.account-0.page-3.part',
+    ]);
     expect(await allFiles()).toEqual(['x/run/.notes.part', 'x/run/.transactions.account-1.page-1.part', 'x/run/accounts.ndjson']);
   });
 

@@ -6,7 +6,12 @@ import { createStorage, describeStorage } from '../../src/storage/create';
 import { parseS3Url } from '../../src/storage/s3-location';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
-const s3Env = { STORAGE_URL: 's3://mx-guides/storage', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:7070', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: SECRET };
+const s3Env = {
+  STORAGE_URL: 's3://mx-guides/storage',
+  AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:7070',
+  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+  AWS_SECRET_ACCESS_KEY: SECRET,
+};
 
 function configError(env: Record<string, string>): string {
   try {
@@ -46,10 +51,18 @@ describe('loadConfig: storage', () => {
 
   it('chooses S3 from STORAGE_URL, with the endpoint, a default region and path-style URLs for an S3-compatible server', () => {
     const config = loadConfig(s3Env);
-    expect(config.storage).toEqual({ kind: 's3', bucket: 'mx-guides', prefix: 'storage', endpoint: 'http://127.0.0.1:7070', region: 'us-east-1' });
+    expect(config.storage).toEqual({
+      kind: 's3',
+      bucket: 'mx-guides',
+      prefix: 'storage',
+      endpoint: 'http://127.0.0.1:7070',
+      region: 'us-east-1',
+    });
     expect(describeStorage(config)).toBe('s3://mx-guides/storage at http://127.0.0.1:7070');
     expect(createStorage(config).locate('a/b.pdf')).toBe('s3://mx-guides/storage/a/b.pdf');
-    expect(loadConfig({ ...s3Env, AWS_ENDPOINT_URL_S3: '', AWS_ENDPOINT_URL: 'https://s3.example.com' }).storage).toMatchObject({ endpoint: 'https://s3.example.com' });
+    expect(loadConfig({ ...s3Env, AWS_ENDPOINT_URL_S3: '', AWS_ENDPOINT_URL: 'https://s3.example.com' }).storage).toMatchObject({
+      endpoint: 'https://s3.example.com',
+    });
     const aws = loadConfig({ STORAGE_URL: 's3://mx-guides', AWS_REGION: 'eu-west-1' });
     expect(aws.storage).toEqual({ kind: 's3', bucket: 'mx-guides', prefix: '', endpoint: undefined, region: 'eu-west-1' });
     expect(describeStorage(aws)).toBe('s3://mx-guides (AWS S3, eu-west-1)');

@@ -96,7 +96,7 @@ describe.skipIf(versitygwMissing())('S3 storage on versitygw', () => {
     expect(await uploadsUnder(other)).toEqual([`${other}/statements/killed.pdf`]);
   });
 
-  it('fails with the server\'s reason when the bucket does not exist, leaving nothing', async () => {
+  it("fails with the server's reason when the bucket does not exist, leaving nothing", async () => {
     const storage = createS3Storage({ ...s3.settings(''), bucket: 'no-such-bucket-here' });
     await expect(storage.put('x.txt', ['x'])).rejects.toThrow(/bucket/i);
     await expect(storage.put('big.bin', [randomBytes(2 * PART_BYTES)])).rejects.toThrow(/bucket/i);

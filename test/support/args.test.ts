@@ -30,7 +30,11 @@ describe('support CLI arguments', () => {
       workflowId: null,
       json: false,
     });
-    expect(parseSupportArgs(['start', 'fetchAccountData', '--input-file=-', '--workflow-id', 'mine', '--json'])).toMatchObject({ inputFile: '-', workflowId: 'mine', json: true });
+    expect(parseSupportArgs(['start', 'fetchAccountData', '--input-file=-', '--workflow-id', 'mine', '--json'])).toMatchObject({
+      inputFile: '-',
+      workflowId: 'mine',
+      json: true,
+    });
   });
 
   it('answers --help, -h, help and no arguments with the help text', () => {
@@ -42,7 +46,9 @@ describe('support CLI arguments', () => {
     expect(() => parseSupportArgs(['start', '--input-file', 'x'])).toThrow('start needs exactly one guide');
     expect(() => parseSupportArgs(['start', 'fetchStatements'])).toThrow('start needs --input-file <file>');
     // The input holds credentials: there is no option that takes it on the command line.
-    expect(() => parseSupportArgs(['start', 'fetchStatements', '--input', '{"credentials":{}}'])).toThrow('Unknown option --input for start.');
+    expect(() => parseSupportArgs(['start', 'fetchStatements', '--input', '{"credentials":{}}'])).toThrow(
+      'Unknown option --input for start.',
+    );
     expect(() => parseSupportArgs(['show'])).toThrow('show needs exactly one workflow id.');
     expect(() => parseSupportArgs(['show', 'a', 'b'])).toThrow('show needs exactly one workflow id.');
     expect(() => parseSupportArgs(['pending', 'wf'])).toThrow('pending takes no workflow id.');
@@ -70,6 +76,8 @@ describe('support CLI arguments', () => {
   });
 
   it('does not echo the value of an unknown option', () => {
-    expect(() => parseSupportArgs(['answer', 'wf', '--answr=CRD-1=my-secret'])).toThrow(/^Unknown option --answr for answer\. See --help\.$/);
+    expect(() => parseSupportArgs(['answer', 'wf', '--answr=CRD-1=my-secret'])).toThrow(
+      /^Unknown option --answr for answer\. See --help\.$/,
+    );
   });
 });

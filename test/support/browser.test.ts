@@ -24,7 +24,10 @@ describe.skipIf(chromiumMissing)('support page in headless Chromium', () => {
   beforeAll(async () => {
     [env, browser] = await Promise.all([
       startSupportEnv(),
-      chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] }),
+      chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      }),
     ]);
     web = await startSupportWeb({ client: env.client, host: '127.0.0.1', port: 0, token: undefined });
   });
@@ -72,14 +75,20 @@ describe.skipIf(chromiumMissing)('support page in headless Chromium', () => {
     ]);
     expect(await section.locator('time.left').innerText()).toMatch(/^(\dm \d\ds|\d+s)$/);
     expect(await page.locator('section.run').count()).toBe(3);
-    expect(await page.locator(`section.run[data-workflow-id="${image.workflowId}"] img`).evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1);
+    expect(
+      await page
+        .locator(`section.run[data-workflow-id="${image.workflowId}"] img`)
+        .evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+    ).toBe(1);
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
     await section.getByLabel('correct', { exact: true }).check();
     await section.getByRole('button', { name: 'Send answers' }).click();
     await page.waitForURL(new RegExp(`/runs/${options.workflowId}\\?result=`));
-    await expect.poll(() => page.locator('.result').innerText()).toMatch(/^Accepted \(round 1\): MX connected the member and the run goes on\./);
+    await expect
+      .poll(() => page.locator('.result').innerText())
+      .toMatch(/^Accepted \(round 1\): MX connected the member and the run goes on\./);
     await expect
       .poll(async () => (await page.reload(), await page.locator('dd.status').innerText()), { timeout: 30_000, interval: 1_000 })
       .toBe('COMPLETED');

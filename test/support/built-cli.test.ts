@@ -80,7 +80,14 @@ describe('the built support CLI and worker', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(started.map((id) => client?.workflow.getHandle(id).terminate('test done').catch(() => undefined)));
+    await Promise.all(
+      started.map((id) =>
+        client?.workflow
+          .getHandle(id)
+          .terminate('test done')
+          .catch(() => undefined),
+      ),
+    );
     if (worker && worker.exitCode === null) {
       const exited = new Promise((resolve) => worker.once('exit', resolve));
       worker.kill('SIGTERM');
@@ -106,43 +113,47 @@ describe('the built support CLI and worker', () => {
     expect(staleReason()).toBeUndefined();
   });
 
-  it('start runs a guide on the built worker, refuses a second start of the open id, and the answer completes it', { timeout: 120_000 }, async () => {
-    const userId = uniqueName('built');
-    const workflowId = `fetch-account-data-${userId}-mxbank`;
-    started.push(workflowId);
-    const file = inputFile('challenge.json', {
-      userId,
-      institutionCode: 'mxbank',
-      credentials: { username: 'mxuser', password: 'challenge' },
-      polling: { initialInterval: '100ms', maxInterval: '400ms' },
-    });
-    const first = await built(env, ['support', 'start', 'fetchAccountData', '--input-file', file, '--json']);
-    expect(first.stderr).toBe('');
-    expect(first.code).toBe(0);
-    const startedRun = JSON.parse(first.stdout) as { workflowId: string; runId: string; taskQueue: string };
-    expect(startedRun).toMatchObject({ workflowId, taskQueue });
+  it(
+    'start runs a guide on the built worker, refuses a second start of the open id, and the answer completes it',
+    { timeout: 120_000 },
+    async () => {
+      const userId = uniqueName('built');
+      const workflowId = `fetch-account-data-${userId}-mxbank`;
+      started.push(workflowId);
+      const file = inputFile('challenge.json', {
+        userId,
+        institutionCode: 'mxbank',
+        credentials: { username: 'mxuser', password: 'challenge' },
+        polling: { initialInterval: '100ms', maxInterval: '400ms' },
+      });
+      const first = await built(env, ['support', 'start', 'fetchAccountData', '--input-file', file, '--json']);
+      expect(first.stderr).toBe('');
+      expect(first.code).toBe(0);
+      const startedRun = JSON.parse(first.stdout) as { workflowId: string; runId: string; taskQueue: string };
+      expect(startedRun).toMatchObject({ workflowId, taskQueue });
 
-    const again = await built(env, ['support', 'start', 'fetchAccountData', '--input-file', file]);
-    expect(again.code).toBe(1);
-    expect(again.stdout).toBe('');
-    expect(again.stderr).toContain(`Workflow execution is already running. WorkflowId: ${workflowId}, RunId: ${startedRun.runId}`);
+      const again = await built(env, ['support', 'start', 'fetchAccountData', '--input-file', file]);
+      expect(again.code).toBe(1);
+      expect(again.stdout).toBe('');
+      expect(again.stderr).toContain(`Workflow execution is already running. WorkflowId: ${workflowId}, RunId: ${startedRun.runId}`);
 
-    const handle = client.workflow.getHandle(workflowId);
-    let progress: Progress | undefined;
-    for (const deadline = Date.now() + 60_000; !progress?.mfa.awaiting && Date.now() < deadline; ) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      progress = await handle.query(progressQuery).catch(() => undefined);
-    }
-    expect(progress?.mfa.awaiting, workerOutput).toBe(true);
-    const guid = progress!.mfa.challenges[0]!.guid;
-    const answered = await built(env, ['support', 'answer', workflowId, '--answers-file', '-'], `${guid}=correct\n`);
-    expect(answered.code, answered.stderr).toBe(0);
-    const result = (await handle.result()) as { accounts?: unknown[] };
-    expect(result).toBeTruthy();
-    const description = await handle.describe();
-    expect(description.status.name).toBe('COMPLETED');
-    expect(description.taskQueue).toBe(taskQueue);
-  });
+      const handle = client.workflow.getHandle(workflowId);
+      let progress: Progress | undefined;
+      for (const deadline = Date.now() + 60_000; !progress?.mfa.awaiting && Date.now() < deadline;) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        progress = await handle.query(progressQuery).catch(() => undefined);
+      }
+      expect(progress?.mfa.awaiting, workerOutput).toBe(true);
+      const guid = progress!.mfa.challenges[0]!.guid;
+      const answered = await built(env, ['support', 'answer', workflowId, '--answers-file', '-'], `${guid}=correct\n`);
+      expect(answered.code, answered.stderr).toBe(0);
+      const result = (await handle.result()) as { accounts?: unknown[] };
+      expect(result).toBeTruthy();
+      const description = await handle.describe();
+      expect(description.status.name).toBe('COMPLETED');
+      expect(description.taskQueue).toBe(taskQueue);
+    },
+  );
 
   it('start refuses an unknown guide, unreadable or invalid input with exit code 2, before connecting and without echoing it', async () => {
     const unknown = await built(env, ['support', 'start', 'fetchEverything', '--input-file', inputFile('x.json', {})]);
@@ -156,8 +167,18 @@ describe('the built support CLI and worker', () => {
     expect(broken.stderr).toContain('is not valid JSON');
     expect(broken.stderr).not.toContain('hunter2');
 
-    const invalid = inputFile('invalid.json', { userId: 'has space', institutionCode: 'mxbank', credentials: { password: 'x'.repeat(2000) } });
-    const refused = await built({ ...env, TEMPORAL_ADDRESS: '127.0.0.1:1' }, ['support', 'start', 'fetchStatements', '--input-file', invalid]);
+    const invalid = inputFile('invalid.json', {
+      userId: 'has space',
+      institutionCode: 'mxbank',
+      credentials: { password: 'x'.repeat(2000) },
+    });
+    const refused = await built({ ...env, TEMPORAL_ADDRESS: '127.0.0.1:1' }, [
+      'support',
+      'start',
+      'fetchStatements',
+      '--input-file',
+      invalid,
+    ]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/Invalid workflow input:.*userId: must be 1-100 characters/);
     expect(refused.stderr).toMatch(/credentials\.password/);

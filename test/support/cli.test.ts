@@ -57,8 +57,16 @@ describe('support CLI on real runs waiting for MFA', () => {
 
   beforeAll(async () => {
     env = await startSupportEnv();
-    [text, options, image] = await Promise.all([env.startRun('challenge', 'alice'), env.startRun('options', 'bob'), env.startRun('image', 'carol')]);
-    [textRound1, optionsRound1] = await Promise.all([waitUntilQueued(env.client, text), waitUntilQueued(env.client, options), waitUntilQueued(env.client, image)]);
+    [text, options, image] = await Promise.all([
+      env.startRun('challenge', 'alice'),
+      env.startRun('options', 'bob'),
+      env.startRun('image', 'carol'),
+    ]);
+    [textRound1, optionsRound1] = await Promise.all([
+      waitUntilQueued(env.client, text),
+      waitUntilQueued(env.client, options),
+      waitUntilQueued(env.client, image),
+    ]);
   });
   afterAll(async () => env?.close());
 
@@ -72,7 +80,13 @@ describe('support CLI on real runs waiting for MFA', () => {
     expect(lines.find((line) => line.startsWith(options.workflowId))).toMatch(/\s+mxbank\s+OPTIONS\s+(\dm \d\ds|\d+s)$/);
 
     const matched = await support(env.cliEnv, ['pending', '--match', textRound1.userId!.toUpperCase()]);
-    expect(matched.stdout.trimEnd().split('\n').slice(1).map((line) => line.split(' ')[0])).toEqual([text.workflowId]);
+    expect(
+      matched.stdout
+        .trimEnd()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(' ')[0]),
+    ).toEqual([text.workflowId]);
 
     const json = await support(env.cliEnv, ['pending', '--json']);
     const entries = JSON.parse(json.stdout) as { workflowId: string; challengeTypes: string[]; secondsLeft: number; userId: string }[];
@@ -90,7 +104,9 @@ describe('support CLI on real runs waiting for MFA', () => {
 
     const shownOptions = await support(env.cliEnv, ['show', options.workflowId]);
     expect(shownOptions.stdout).toContain('OPTIONS\n   Pick one of the following');
-    expect(shownOptions.stdout).toMatch(/1\) correct {2}\[value: correct\]\n {3}2\) challenge {2}\[value: challenge\]\n {3}3\) wrong answer {2}\[value: wrong\]/);
+    expect(shownOptions.stdout).toMatch(
+      /1\) correct {2}\[value: correct\]\n {3}2\) challenge {2}\[value: challenge\]\n {3}3\) wrong answer {2}\[value: wrong\]/,
+    );
   });
 
   it('show saves an IMAGE_DATA challenge image to a file and prints its path', async () => {
@@ -113,7 +129,9 @@ describe('support CLI on real runs waiting for MFA', () => {
 
     const stale = await support(env.cliEnv, ['answer', text.workflowId, '--answer', `${round1Guid}=never-echoed-7c1`]);
     expect(stale.code).toBe(3);
-    expect(stale.stdout).toMatch(new RegExp(`^Rejected, nothing was sent to MX: Challenge ${round1Guid} is not part of the current MFA round 2`));
+    expect(stale.stdout).toMatch(
+      new RegExp(`^Rejected, nothing was sent to MX: Challenge ${round1Guid} is not part of the current MFA round 2`),
+    );
     expect(stale.stdout + stale.stderr).not.toContain('never-echoed-7c1');
 
     // Interactive: the answer arrives on stdin (hidden on a terminal).
@@ -134,7 +152,11 @@ describe('support CLI on real runs waiting for MFA', () => {
 
   it('answer reads <guid>=<value> lines from --answers-file - (stdin), keeping the answer off the command line', async () => {
     const waiting = await waitUntilQueued(env.client, image);
-    const done = await support(env.cliEnv, ['answer', image.workflowId, '--answers-file', '-'], `\n${waiting.mfa.challenges[0]!.guid}=correct\n`);
+    const done = await support(
+      env.cliEnv,
+      ['answer', image.workflowId, '--answers-file', '-'],
+      `\n${waiting.mfa.challenges[0]!.guid}=correct\n`,
+    );
     expect(done.stderr).toBe('');
     expect(done.code).toBe(0);
     expect(done.stdout).toMatch(/^Accepted \(round 1\): MX connected the member/);
@@ -142,7 +164,11 @@ describe('support CLI on real runs waiting for MFA', () => {
   });
 
   it('gives one line and a non-zero exit for an unknown run, a run not waiting, and a server that is down', async () => {
-    expectOneLineError(await support(env.cliEnv, ['show', 'no-such-run-42']), 1, /^support: No workflow with id "no-such-run-42" exists in this namespace\.$/m);
+    expectOneLineError(
+      await support(env.cliEnv, ['show', 'no-such-run-42']),
+      1,
+      /^support: No workflow with id "no-such-run-42" exists in this namespace\.$/m,
+    );
     await options.result();
     expectOneLineError(
       await support(env.cliEnv, ['answer', options.workflowId, '--answer', 'CRD-1=x']),
@@ -150,7 +176,11 @@ describe('support CLI on real runs waiting for MFA', () => {
       new RegExp(`^support: Run "${options.workflowId}" is not waiting for MFA: it is completed\\.$`, 'm'),
     );
     const down = { ...env.cliEnv, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` };
-    expectOneLineError(await support(down, ['pending']), 1, /^support: Cannot reach the Temporal server at 127\.0\.0\.1:\d+: is it running\?/m);
+    expectOneLineError(
+      await support(down, ['pending']),
+      1,
+      /^support: Cannot reach the Temporal server at 127\.0\.0\.1:\d+: is it running\?/m,
+    );
     expectOneLineError(await support(env.cliEnv, ['answer']), 2, /^support: answer needs exactly one workflow id\. See --help\.$/m);
   });
 });

@@ -95,12 +95,24 @@ describe('terminal tables', () => {
 
 describe('answer outcomes', () => {
   it('says what MX did and exits 0 only when MX took the answers', () => {
-    const connected = describeOutcome({ kind: 'applied', result: { round: 1, outcome: 'CONNECTED', connectionStatus: 'CONNECTED', message: 'Job done.' } });
-    expect(connected).toEqual({ text: 'Accepted (round 1): MX connected the member (connection status CONNECTED). Job done.', exitCode: 0 });
-    const rejected = describeOutcome({ kind: 'applied', result: { round: 2, outcome: 'REJECTED', connectionStatus: 'REJECTED', message: 'Wrong answer.' } });
+    const connected = describeOutcome({
+      kind: 'applied',
+      result: { round: 1, outcome: 'CONNECTED', connectionStatus: 'CONNECTED', message: 'Job done.' },
+    });
+    expect(connected).toEqual({
+      text: 'Accepted (round 1): MX connected the member (connection status CONNECTED). Job done.',
+      exitCode: 0,
+    });
+    const rejected = describeOutcome({
+      kind: 'applied',
+      result: { round: 2, outcome: 'REJECTED', connectionStatus: 'REJECTED', message: 'Wrong answer.' },
+    });
     expect(rejected.exitCode).toBe(3);
     expect(rejected.text).toBe('MX rejected the answers (round 2) (connection status REJECTED): Wrong answer.');
     const refused = describeOutcome({ kind: 'rejected', reason: 'Challenge CRD-9 is not part of the current MFA round 1.' });
-    expect(refused).toEqual({ text: 'Rejected, nothing was sent to MX: Challenge CRD-9 is not part of the current MFA round 1.', exitCode: 3 });
+    expect(refused).toEqual({
+      text: 'Rejected, nothing was sent to MX: Challenge CRD-9 is not part of the current MFA round 1.',
+      exitCode: 3,
+    });
   });
 });

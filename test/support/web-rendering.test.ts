@@ -19,7 +19,11 @@ describe('html escaping', () => {
     expect(html`<p title="${label}">${label}</p>`.value).toBe(
       '<p title="&#60;script&#62;alert(1)&#60;/script&#62;">&#60;script&#62;alert(1)&#60;/script&#62;</p>',
     );
-    expect(html`<ul>${['<b>', html`<i>ok</i>`]}</ul>`.value).toBe('<ul>&#60;b&#62;<i>ok</i></ul>');
+    expect(
+      html`<ul>
+        ${['<b>', html`<i>ok</i>`]}
+      </ul>`.value,
+    ).toBe('<ul>&#60;b&#62;<i>ok</i></ul>');
   });
 });
 
@@ -72,7 +76,9 @@ describe('challenge form', () => {
         ],
       },
     ]);
-    expect(out).toContain('<input type="radio" id="r0-0-0" name="answer:CRD-3" value="correct" required><label for="r0-0-0">correct</label>');
+    expect(out).toContain(
+      '<input type="radio" id="r0-0-0" name="answer:CRD-3" value="correct" required><label for="r0-0-0">correct</label>',
+    );
     expect(out).toContain('value="wrong answer"');
     expect(out).toContain('broken (no value; cannot be chosen)');
   });
@@ -93,7 +99,9 @@ describe('challenge form', () => {
     ]);
     expect(out).toContain(`<img src="${PNG_URI}" alt="Challenge image">`);
     expect(out).toMatch(/<input type="text" id="r0-0" name="answer:CRD-4"/);
-    expect(out).toContain(`<input type="radio" id="r0-1-0" name="answer:CRD-5" value="cat-value" required><label for="r0-1-0"><img src="${PNG_URI}" alt="cat"><span>cat</span></label>`);
+    expect(out).toContain(
+      `<input type="radio" id="r0-1-0" name="answer:CRD-5" value="cat-value" required><label for="r0-1-0"><img src="${PNG_URI}" alt="cat"><span>cat</span></label>`,
+    );
     expect(out).not.toContain('javascript:');
     expect(out).toContain('(image not shown: not a PNG, JPEG, GIF, WebP or BMP data URI)');
   });

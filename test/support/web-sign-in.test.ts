@@ -11,15 +11,20 @@ describe('support page sign-in limit', () => {
   let web: SupportWeb;
   beforeAll(async () => {
     temporal = await connectToTestServer();
-    web = await startSupportWeb({ client: temporal.client, host: '127.0.0.1', port: 0, token: TOKEN, signInLimit: { failures: 3, windowMs: 1_500 } });
+    web = await startSupportWeb({
+      client: temporal.client,
+      host: '127.0.0.1',
+      port: 0,
+      token: TOKEN,
+      signInLimit: { failures: 3, windowMs: 1_500 },
+    });
   });
   afterAll(async () => {
     await web?.close();
     await temporal?.close();
   });
 
-  const signIn = (token: string) =>
-    fetch(`${web.url}/login`, { method: 'POST', body: new URLSearchParams({ token }), redirect: 'manual' });
+  const signIn = (token: string) => fetch(`${web.url}/login`, { method: 'POST', body: new URLSearchParams({ token }), redirect: 'manual' });
 
   it('answers 429 with Retry-After after three wrong tokens, then lets the right one in once the window ends', async () => {
     for (let i = 0; i < 3; i++) expect((await signIn(`wrong-guess-${i}`)).status).toBe(401);

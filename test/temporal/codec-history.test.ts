@@ -26,7 +26,14 @@ describe('payload encryption on a real Temporal server', () => {
     encrypting = new Client({ connection: ctx.client.connection, dataConverter });
     const { code } = await bundleWorkflowCode({
       workflowsPath: resolve('test/temporal/fixtures/codec-workflows.ts'),
-      logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error },
+      logger: {
+        log: () => undefined,
+        trace: () => undefined,
+        debug: () => undefined,
+        info: () => undefined,
+        warn: () => undefined,
+        error: console.error,
+      },
     });
     worker = await Worker.create({
       connection: ctx.nativeConnection,
@@ -78,7 +85,8 @@ describe('payload encryption on a real Temporal server', () => {
 
     const events = history!.events!;
     const started = events[0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
-    const signalled = events.find((e) => e.workflowExecutionSignaledEventAttributes)!.workflowExecutionSignaledEventAttributes!.input!.payloads![0]!;
+    const signalled = events.find((e) => e.workflowExecutionSignaledEventAttributes)!.workflowExecutionSignaledEventAttributes!.input!
+      .payloads![0]!;
     const activity = events.find((e) => e.activityTaskScheduledEventAttributes)!.activityTaskScheduledEventAttributes!.input!.payloads![0]!;
     for (const payload of [started, signalled, activity]) {
       expect(Buffer.from(payload.metadata!.encoding!).toString()).toBe(ENCRYPTED);

@@ -46,9 +46,7 @@ describe('EncryptionCodec', () => {
 
   it('rejects a truncated payload', async () => {
     const [encrypted] = await codec.encode([defaultPayloadConverter.toPayload(input)]);
-    await expect(codec.decode([{ ...encrypted!, data: Buffer.from(encrypted!.data!).subarray(0, 10) }])).rejects.toThrow(
-      /truncated/,
-    );
+    await expect(codec.decode([{ ...encrypted!, data: Buffer.from(encrypted!.data!).subarray(0, 10) }])).rejects.toThrow(/truncated/);
   });
 
   it('names an unknown key id clearly and says how to fix it', async () => {

@@ -59,7 +59,9 @@ describe('SealingCodec', () => {
   it('seals credential values and answers, and leaves everything else readable', async () => {
     const input = { userId: 'alice', institutionCode: 'mxbank', credentials: { username: 'mxuser', password: 'hunter2' } };
     const answers = { answers: [{ guid: 'CRD-1', value: 'correct' }] };
-    const [sealedInput, sealedAnswers, other] = await codec.encode([input, answers, { note: 'mxuser' }].map((v) => defaultPayloadConverter.toPayload(v)));
+    const [sealedInput, sealedAnswers, other] = await codec.encode(
+      [input, answers, { note: 'mxuser' }].map((v) => defaultPayloadConverter.toPayload(v)),
+    );
     const parsedInput = JSON.parse(text(sealedInput));
     expect(parsedInput.userId).toBe('alice');
     expect(text(sealedInput)).not.toContain('mxuser');
@@ -86,7 +88,9 @@ describe('sealing keys', () => {
     const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'seal-keys-')) });
     const sealer = loadSealer(config);
     expect(statSync(sealKeyPath(config)).mode & 0o777).toBe(0o600);
-    expect(readFileSync(sealPublicKeyPath(config), 'utf8').trim()).toBe(publicKeyOf(Buffer.from(readFileSync(sealKeyPath(config), 'utf8').trim(), 'base64')).toString('base64'));
+    expect(readFileSync(sealPublicKeyPath(config), 'utf8').trim()).toBe(
+      publicKeyOf(Buffer.from(readFileSync(sealKeyPath(config), 'utf8').trim(), 'base64')).toString('base64'),
+    );
     expect(loadOpener(config).open(sealer.seal('same pair'))).toBe('same pair');
     expect(loadSealer(config).keyId).toBe(sealer.keyId);
   });
@@ -97,7 +101,10 @@ describe('sealing keys', () => {
     const old = loadSealer(loadConfig({ DATA_DIR: dataDir, PAYLOAD_SEAL_KEY: oldKey })).seal('old secret');
     const rotated = loadConfig({ DATA_DIR: dataDir, PAYLOAD_SEAL_KEY: newKey, PAYLOAD_SEAL_PREVIOUS_KEYS: oldKey });
     expect(loadOpener(rotated).open(old)).toBe('old secret');
-    const publicOnly = loadConfig({ DATA_DIR: dataDir, PAYLOAD_SEAL_PUBLIC_KEY: publicKeyOf(Buffer.from(newKey, 'base64')).toString('base64') });
+    const publicOnly = loadConfig({
+      DATA_DIR: dataDir,
+      PAYLOAD_SEAL_PUBLIC_KEY: publicKeyOf(Buffer.from(newKey, 'base64')).toString('base64'),
+    });
     expect(loadOpener(rotated).open(loadSealer(publicOnly).seal('new secret'))).toBe('new secret');
     expect(() => statSync(sealKeyPath(rotated))).toThrow();
   });

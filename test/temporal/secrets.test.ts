@@ -67,15 +67,43 @@ describe('secrets stay with the workers', () => {
   it('completes a run started and answered from the CLI with no plain secret in history, codec view, CLI output or logs', async () => {
     const workflowId = uniqueName('fetch-account-data-secrets');
     const inputFile = join(env.dataDir, 'input.json');
-    const input = { userId: 'secrets-check', institutionCode: 'mxbank', credentials: { username: 'mxuser', password: 'challenge' }, ...FAST };
+    const input = {
+      userId: 'secrets-check',
+      institutionCode: 'mxbank',
+      credentials: { username: 'mxuser', password: 'challenge' },
+      ...FAST,
+    };
     writeFileSync(inputFile, JSON.stringify(input), { mode: 0o600 });
-    await temporal('workflow', 'start', '--task-queue', env.taskQueue, '--type', 'fetchAccountData', '--workflow-id', workflowId, '--input-file', inputFile);
+    await temporal(
+      'workflow',
+      'start',
+      '--task-queue',
+      env.taskQueue,
+      '--type',
+      'fetchAccountData',
+      '--workflow-id',
+      workflowId,
+      '--input-file',
+      inputFile,
+    );
 
     const handle = env.client.workflow.getHandle(workflowId);
     const waiting = await waitForProgress(handle, awaitingMfa);
     const answerFile = join(env.dataDir, 'answer.json');
     writeFileSync(answerFile, JSON.stringify({ answers: [{ guid: waiting.mfa.challenges[0]!.guid, value: 'correct' }] }), { mode: 0o600 });
-    const update = await temporal('workflow', 'update', 'execute', '--workflow-id', workflowId, '--name', 'answerMfa', '--input-file', answerFile, '-o', 'json');
+    const update = await temporal(
+      'workflow',
+      'update',
+      'execute',
+      '--workflow-id',
+      workflowId,
+      '--name',
+      'answerMfa',
+      '--input-file',
+      answerFile,
+      '-o',
+      'json',
+    );
     expect(update).toMatch(/"outcome":\s*"CONNECTED"/);
     expect(await temporal('workflow', 'result', '-w', workflowId, '-o', 'json')).toMatch(/COMPLETED/);
 
@@ -109,8 +137,23 @@ describe('secrets stay with the workers', () => {
 
   it('refuses to send input without a codec server, and says how to start one', async () => {
     const nowhere = { ...cliEnv, CODEC_PORT: String(await freePort()) };
-    const refused = await run(process.execPath, ['scripts/temporal.mjs', 'workflow', 'start', '--type', 'fetchAccountData', '--task-queue', 'q',
-      '--input-file', '/dev/null', '--address', env.temporal.address], { env: nowhere }).catch((err: { code: number; stderr: string }) => err);
+    const refused = await run(
+      process.execPath,
+      [
+        'scripts/temporal.mjs',
+        'workflow',
+        'start',
+        '--type',
+        'fetchAccountData',
+        '--task-queue',
+        'q',
+        '--input-file',
+        '/dev/null',
+        '--address',
+        env.temporal.address,
+      ],
+      { env: nowhere },
+    ).catch((err: { code: number; stderr: string }) => err);
     expect('code' in refused && refused.code).toBe(2);
     expect((refused as { stderr: string }).stderr).toContain('start `npm start` (or `npm run codec`');
     expect((refused as { stderr: string }).stderr).toContain('--allow-plaintext');

@@ -44,9 +44,16 @@ export async function startWebhookEnv(options: {
   const dir = mkdtempSync(join(tmpdir(), 'mx-webhooks-'));
   const logs: string[] = [];
   const background = new BackgroundAggregationLog(join(dir, 'webhooks', 'background-aggregations.jsonl'));
-  const receiver = options.receiver === false
-    ? undefined
-    : await startWebhookReceiver({ port: 0, credentials: CREDENTIALS, client: temporal.client, background, log: (line) => logs.push(line) });
+  const receiver =
+    options.receiver === false
+      ? undefined
+      : await startWebhookReceiver({
+          port: 0,
+          credentials: CREDENTIALS,
+          client: temporal.client,
+          background,
+          log: (line) => logs.push(line),
+        });
   const sandbox = await startSandbox({
     port: 0,
     // Guids unique to this test: the receiver finds runs by member guid on a server other tests share.
@@ -67,7 +74,12 @@ export async function startWebhookEnv(options: {
       mx,
       storage: createLocalStorage(join(dir, 'storage')),
       clock: systemClock,
-      events: { webhooks: true, fallbackIntervalMs: options.fallbackIntervalMs, url: options.eventsUrl, secret: options.eventsUrl ? EVENTS_SECRET : undefined },
+      events: {
+        webhooks: true,
+        fallbackIntervalMs: options.fallbackIntervalMs,
+        url: options.eventsUrl,
+        secret: options.eventsUrl ? EVENTS_SECRET : undefined,
+      },
     }),
     workflowBundle: { codePath: workflowBundlePath() },
     shutdownGraceTime: 1_000,

@@ -85,7 +85,11 @@ describe('an MFA run with MX webhooks on and events out', () => {
     // The delivery's activity retries with back-off (1 s, 2 s, ...) after the run has ended.
     const delivery = await outbound.nth(before + 1, 20_000);
     const event = verifyEvent(delivery.body, delivery.headers[SIGNATURE_HEADER], EVENTS_SECRET);
-    expect(event).toMatchObject({ type: 'run.credentials_required', run: { workflowId: handle.workflowId }, failure: { outcome: 'NEEDS_NEW_CREDENTIALS' } });
+    expect(event).toMatchObject({
+      type: 'run.credentials_required',
+      run: { workflowId: handle.workflowId },
+      failure: { outcome: 'NEEDS_NEW_CREDENTIALS' },
+    });
     expect(event.failure?.nextAction).toMatch(/credentials/);
   });
 
@@ -117,8 +121,13 @@ describe('an MFA run with MX webhooks on and events out', () => {
       }),
     });
     expect(response.status).toBe(204);
-    const recorded = readFileSync(env.background.file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(recorded).toContainEqual(expect.objectContaining({ memberGuid: manifest.member.guid, jobGuid: 'JOB-background-1', transactionsCreated: 3 }));
+    const recorded = readFileSync(env.background.file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(recorded).toContainEqual(
+      expect.objectContaining({ memberGuid: manifest.member.guid, jobGuid: 'JOB-background-1', transactionsCreated: 3 }),
+    );
   });
 
   it('starts the refresh of a member kept current on a schedule when MX aggregated it in the background', async () => {

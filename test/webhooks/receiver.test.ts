@@ -21,7 +21,13 @@ beforeAll(async () => {
   temporal = await connectToTestServer();
   dir = mkdtempSync(join(tmpdir(), 'mx-receiver-'));
   const background = new BackgroundAggregationLog(join(dir, 'background.jsonl'));
-  receiver = await startWebhookReceiver({ port: 0, credentials: CREDENTIALS, client: temporal.client, background, log: (line) => logs.push(line) });
+  receiver = await startWebhookReceiver({
+    port: 0,
+    credentials: CREDENTIALS,
+    client: temporal.client,
+    background,
+    log: (line) => logs.push(line),
+  });
 });
 
 afterAll(async () => {
@@ -40,19 +46,35 @@ async function post(body: string, authorization: string | null = GOOD_AUTH, path
 }
 
 const status = (memberGuid: string) =>
-  JSON.stringify({ action: 'CHANGED', connection_status: 'CHALLENGED', connection_status_id: 3, member_guid: memberGuid, type: 'CONNECTION_STATUS', user_guid: 'USR-1' });
+  JSON.stringify({
+    action: 'CHANGED',
+    connection_status: 'CHALLENGED',
+    connection_status_id: 3,
+    member_guid: memberGuid,
+    type: 'CONNECTION_STATUS',
+    user_guid: 'USR-1',
+  });
 
 describe('the webhook receiver', () => {
   it('answers each kind of bad request with a 4xx that names the problem', async () => {
     expect(await post(status('MBR-1'), null)).toMatchObject({ status: 401, text: expect.stringContaining('HTTP Basic') });
     expect(await post(status('MBR-1'), basic(CREDENTIALS.username, 'wrong-password-123456'))).toMatchObject({ status: 401 });
     expect(await post('{"type": "AGGREGATION",')).toMatchObject({ status: 400, text: expect.stringContaining('not valid JSON') });
-    expect(await post(JSON.stringify({ type: 'HOLDINGS', member_guid: 'MBR-1' }))).toMatchObject({ status: 422, text: expect.stringContaining('type must be one of') });
-    expect(await post(JSON.stringify({ type: 'AGGREGATION', member_guid: "MBR-1' OR 1=1" }))).toMatchObject({ status: 422, text: expect.stringContaining('member_guid') });
+    expect(await post(JSON.stringify({ type: 'HOLDINGS', member_guid: 'MBR-1' }))).toMatchObject({
+      status: 422,
+      text: expect.stringContaining('type must be one of'),
+    });
+    expect(await post(JSON.stringify({ type: 'AGGREGATION', member_guid: "MBR-1' OR 1=1" }))).toMatchObject({
+      status: 422,
+      text: expect.stringContaining('member_guid'),
+    });
     expect(await post(JSON.stringify([1, 2]))).toMatchObject({ status: 422 });
     const unknown = uniqueName('MBR-unknown');
     expect(await post(status(unknown))).toMatchObject({ status: 404, text: expect.stringContaining(`Unknown member ${unknown}`) });
-    expect(await post(status('MBR-1'), GOOD_AUTH, '/elsewhere')).toMatchObject({ status: 404, text: expect.stringContaining('POST /webhooks/mx') });
+    expect(await post(status('MBR-1'), GOOD_AUTH, '/elsewhere')).toMatchObject({
+      status: 404,
+      text: expect.stringContaining('POST /webhooks/mx'),
+    });
     expect(logs.filter((line) => line.startsWith('webhook refused'))).toHaveLength(8);
     expect(logs.join('\n')).not.toContain(CREDENTIALS.password);
     expect(logs.join('\n')).not.toContain('wrong-password-123456');
@@ -60,7 +82,11 @@ describe('the webhook receiver', () => {
 
   it('still signals a run named by X-CALLBACK-PAYLOAD after all that, and answers 204', async () => {
     // A workflow that exists (no worker needed: a signal is recorded in its history) stands for a run.
-    const handle = await temporal.client.workflow.start('fetchAccountData', { taskQueue: uniqueName('no-worker'), workflowId: uniqueName('receiver'), args: [{}] });
+    const handle = await temporal.client.workflow.start('fetchAccountData', {
+      taskQueue: uniqueName('no-worker'),
+      workflowId: uniqueName('receiver'),
+      args: [{}],
+    });
     const response = await fetch(receiver.url, {
       method: 'POST',
       headers: { authorization: GOOD_AUTH, 'x-callback-payload': handle.workflowId },
@@ -76,7 +102,13 @@ describe('the webhook receiver', () => {
   it('answers 503 when Temporal cannot take the event, so MX delivers it again later', async () => {
     const unreachable = new Client({ connection: Connection.lazy({ address: '127.0.0.1:9', connectTimeout: 500 }) });
     const lines: string[] = [];
-    const down = await startWebhookReceiver({ port: 0, credentials: CREDENTIALS, client: unreachable, background: new BackgroundAggregationLog(join(dir, 'down.jsonl')), log: (line) => lines.push(line) });
+    const down = await startWebhookReceiver({
+      port: 0,
+      credentials: CREDENTIALS,
+      client: unreachable,
+      background: new BackgroundAggregationLog(join(dir, 'down.jsonl')),
+      log: (line) => lines.push(line),
+    });
     try {
       const sent = Date.now();
       const response = await fetch(down.url, { method: 'POST', headers: { authorization: GOOD_AUTH }, body: status('MBR-1') });

@@ -16,7 +16,9 @@ describe('workflowBundle', () => {
 
   it('refuses a path with no bundle, saying how to build one or bundle the sources', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'bundle-')), 'missing.js');
-    await expect(workflowBundle(path)).rejects.toThrow(`WORKFLOW_BUNDLE_PATH names ${path}, which does not exist: build it with npm run build:workflow -- ${path}`);
+    await expect(workflowBundle(path)).rejects.toThrow(
+      `WORKFLOW_BUNDLE_PATH names ${path}, which does not exist: build it with npm run build:workflow -- ${path}`,
+    );
   });
 
   it('is unset by default: the worker bundles the sources', () => {

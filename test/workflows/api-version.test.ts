@@ -67,7 +67,7 @@ describe('MX_API_VERSION=v20250224', () => {
     expect(lines).toHaveLength(held.pagination.total_entries);
   });
 
-  it('fetchStatements: answers an OPTIONS challenge and stores every PDF with MX\'s hash', async () => {
+  it("fetchStatements: answers an OPTIONS challenge and stores every PDF with MX's hash", async () => {
     const handle = await env.start('fetchStatements', { password: 'options' });
     await answer(handle);
     const manifest = await resultOf(handle);
@@ -88,22 +88,26 @@ describe('MX_API_VERSION=v20250224', () => {
     expect(failure.type).toBe('InstitutionUnsupported');
   });
 
-  it('fetchStatements: meets MX\'s 409 (another job running) on the statements job, waits, starts it again', { timeout: 60_000 }, async () => {
-    const slow = await startGuideEnv({ jobDurationMs: 3_000, apiVersion: 'v20250224' });
-    try {
-      slow.sandbox.setFaults({ serverError: { next: 1, match: '/fetch_statements' } });
-      const handle = await slow.start('fetchStatements', { userId: uniqueName('conflict') });
-      const starting = await waitForProgress(handle, (p) => p.memberGuid !== null && p.step === 'STARTING_JOB', 20_000, 20);
-      await slow.sandboxPost(`/users/${starting.userGuid}/members/${starting.memberGuid}/aggregate`);
-      const waiting = await waitForProgress(handle, (p) => /MX 409/.test(p.waitingFor), 20_000, 20);
-      expect(waiting.lastError).toMatch(/409/);
-      const manifest = await resultOf(handle);
-      expect(manifest.attempts.jobStarts).toBe(1);
-      await checkStatements(slow, manifest);
-    } finally {
-      await slow.close();
-    }
-  });
+  it(
+    "fetchStatements: meets MX's 409 (another job running) on the statements job, waits, starts it again",
+    { timeout: 60_000 },
+    async () => {
+      const slow = await startGuideEnv({ jobDurationMs: 3_000, apiVersion: 'v20250224' });
+      try {
+        slow.sandbox.setFaults({ serverError: { next: 1, match: '/fetch_statements' } });
+        const handle = await slow.start('fetchStatements', { userId: uniqueName('conflict') });
+        const starting = await waitForProgress(handle, (p) => p.memberGuid !== null && p.step === 'STARTING_JOB', 20_000, 20);
+        await slow.sandboxPost(`/users/${starting.userGuid}/members/${starting.memberGuid}/aggregate`);
+        const waiting = await waitForProgress(handle, (p) => /MX 409/.test(p.waitingFor), 20_000, 20);
+        expect(waiting.lastError).toMatch(/409/);
+        const manifest = await resultOf(handle);
+        expect(manifest.attempts.jobStarts).toBe(1);
+        await checkStatements(slow, manifest);
+      } finally {
+        await slow.close();
+      }
+    },
+  );
 });
 
 describe('changing MX_API_VERSION while a run waits', () => {
@@ -113,9 +117,22 @@ describe('changing MX_API_VERSION while a run waits', () => {
     const storageDir = mkdtempSync(join(tmpdir(), 'mx-version-'));
     const taskQueue = uniqueName('version-switch');
     const workerFor = (apiVersion: MxApiVersion) => {
-      const mx = createMxClient({ baseUrl: sandbox.url, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, timeoutMs: 5_000, apiVersion });
+      const mx = createMxClient({
+        baseUrl: sandbox.url,
+        clientId: SANDBOX_CLIENT_ID,
+        apiKey: SANDBOX_API_KEY,
+        timeoutMs: 5_000,
+        apiVersion,
+      });
       const activities = createActivities({ mx, storage: createLocalStorage(storageDir), clock: systemClock });
-      return createWorker({ connection: temporal.nativeConnection, namespace: 'default', taskQueue, activities, workflowBundle: { codePath: workflowBundlePath() }, shutdownGraceTime: 1_000 });
+      return createWorker({
+        connection: temporal.nativeConnection,
+        namespace: 'default',
+        taskQueue,
+        activities,
+        workflowBundle: { codePath: workflowBundlePath() },
+        shutdownGraceTime: 1_000,
+      });
     };
     try {
       const before = await workerFor('v20111101');
@@ -123,7 +140,9 @@ describe('changing MX_API_VERSION while a run waits', () => {
       const handle = await temporal.client.workflow.start('fetchStatements', {
         taskQueue,
         workflowId: uniqueName('fetch-statements-switch'),
-        args: [{ userId: uniqueName('switch'), institutionCode: 'mxbank', credentials: { username: 'mxuser', password: 'challenge' }, ...FAST }],
+        args: [
+          { userId: uniqueName('switch'), institutionCode: 'mxbank', credentials: { username: 'mxuser', password: 'challenge' }, ...FAST },
+        ],
       });
       const waiting = await waitForProgress(handle, awaitingMfa);
       before.shutdown();

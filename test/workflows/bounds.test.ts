@@ -44,7 +44,13 @@ describe('the bounds of a run', () => {
     // New credentials without an aggregation replace the running job: MX shows the member UPDATED, idle.
     const dropJob = async (memberPath: string) =>
       await env.sandboxPut(memberPath, {
-        member: { credentials: [{ guid: credentials.LOGIN, value: 'mxuser' }, { guid: credentials.PASSWORD, value: 'password' }], skip_aggregation: true },
+        member: {
+          credentials: [
+            { guid: credentials.LOGIN, value: 'mxuser' },
+            { guid: credentials.PASSWORD, value: 'password' },
+          ],
+          skip_aggregation: true,
+        },
       });
     const running = await waitForProgress(handle, (p) => p.step === 'WAITING_FOR_JOB' && p.isBeingAggregated === true);
     const memberPath = `/users/${running.userGuid}/members/${running.memberGuid}`;

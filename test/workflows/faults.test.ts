@@ -20,7 +20,10 @@ const RUNS = 40;
 /** Two pages of transactions per account, so an export can fail between pages and resume. */
 const TRANSACTIONS_PER_ACCOUNT = 1100;
 
-const sha256 = (env: GuideEnv, key: string) => createHash('sha256').update(readFileSync(join(env.storageDir, key))).digest('hex');
+const sha256 = (env: GuideEnv, key: string) =>
+  createHash('sha256')
+    .update(readFileSync(join(env.storageDir, key)))
+    .digest('hex');
 
 describe.each([0.3, 0.5])('with %s of MX requests faulted', (rate) => {
   let env: GuideEnv;
@@ -35,12 +38,16 @@ describe.each([0.3, 0.5])('with %s of MX requests faulted', (rate) => {
   it(`completes all ${RUNS} runs of both guides with correct files`, { timeout: 900_000 }, async () => {
     env.sandbox.setFaults({ mixed: { rate } });
     const handles = await Promise.all(
-      Array.from({ length: RUNS }, (_, i) => env.start(guideOf(i), { userId: `faults-${rate}-${i}-${Date.now()}`, polling: FAULT_TOLERANT_POLLING })),
+      Array.from({ length: RUNS }, (_, i) =>
+        env.start(guideOf(i), { userId: `faults-${rate}-${i}-${Date.now()}`, polling: FAULT_TOLERANT_POLLING }),
+      ),
     );
     const outcomes = await Promise.allSettled(handles.map(async (handle) => (await handle.result()) as RunManifest));
     env.sandbox.setFaults({});
 
-    const failed = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [`${handles[i]!.workflowId}: ${String(o.reason?.cause?.message ?? o.reason)}`] : []));
+    const failed = outcomes.flatMap((o, i) =>
+      o.status === 'rejected' ? [`${handles[i]!.workflowId}: ${String(o.reason?.cause?.message ?? o.reason)}`] : [],
+    );
     expect(failed).toEqual([]);
     const manifests = outcomes.map((o) => (o as PromiseFulfilledResult<RunManifest>).value);
     for (const manifest of manifests) {

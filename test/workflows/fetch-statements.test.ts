@@ -73,7 +73,7 @@ describe('fetchStatements specifics', () => {
     }
   });
 
-  it('answers MX\'s 409 to the statements-job start by waiting, then starting it again', { timeout: 60_000 }, async () => {
+  it("answers MX's 409 to the statements-job start by waiting, then starting it again", { timeout: 60_000 }, async () => {
     const slow = await startGuideEnv({ jobDurationMs: 3_000 });
     try {
       // The first start fails (503) and its retry comes a second later; in that second an aggregation

@@ -8,9 +8,30 @@ import { firstMove, jobAtFirstRead, nextMove, type JobState, type Move, type Sit
 
 /** Every connection status MX documents, in its table's order, plus no status and one MX may add later. */
 const STATUSES = [
-  'CREATED', 'PREVENTED', 'DENIED', 'CHALLENGED', 'REJECTED', 'LOCKED', 'CONNECTED', 'IMPEDED', 'RECONNECTED',
-  'DEGRADED', 'DISCONNECTED', 'DISCONTINUED', 'CLOSED', 'DELAYED', 'FAILED', 'UPDATED', 'DISABLED', 'IMPORTED',
-  'RESUMED', 'EXPIRED', 'IMPAIRED', 'PENDING', null, 'SOMETHING_NEW',
+  'CREATED',
+  'PREVENTED',
+  'DENIED',
+  'CHALLENGED',
+  'REJECTED',
+  'LOCKED',
+  'CONNECTED',
+  'IMPEDED',
+  'RECONNECTED',
+  'DEGRADED',
+  'DISCONNECTED',
+  'DISCONTINUED',
+  'CLOSED',
+  'DELAYED',
+  'FAILED',
+  'UPDATED',
+  'DISABLED',
+  'IMPORTED',
+  'RESUMED',
+  'EXPIRED',
+  'IMPAIRED',
+  'PENDING',
+  null,
+  'SOMETHING_NEW',
 ] as const;
 
 type Status = (typeof STATUSES)[number];
@@ -105,7 +126,9 @@ describe('nextMove: every connection status x job state', () => {
 
 describe('nextMove: the counters that end a run', () => {
   it('INSTITUTION_UNAVAILABLE once the fresh jobs for an end state are spent', () => {
-    expect(summary(nextMove(situation('FAILED', false, 'ours', { jobRetries: 1, rejections: 0 })))).toBe(`fail:${F.institutionUnavailable}`);
+    expect(summary(nextMove(situation('FAILED', false, 'ours', { jobRetries: 1, rejections: 0 })))).toBe(
+      `fail:${F.institutionUnavailable}`,
+    );
   });
 
   it('JOB_NOT_RUNNING when MX keeps showing the member idle after the run started its job again', () => {
@@ -128,27 +151,33 @@ describe('nextMove: the counters that end a run', () => {
     expect(move).toMatchObject({
       kind: 'startJob',
       lastError: 'The member was DEGRADED; fresh job 1 of 1.',
-      settle: { outcome: 'FAILED', connectionStatus: 'DEGRADED', message: 'The member is DEGRADED; the run starts a fresh job. MX says DEGRADED' },
+      settle: {
+        outcome: 'FAILED',
+        connectionStatus: 'DEGRADED',
+        message: 'The member is DEGRADED; the run starts a fresh job. MX says DEGRADED',
+      },
     });
   });
 
   it("an end state's failure names MX's message and the catalogue's next action", () => {
     const move = nextMove(situation('LOCKED', false, 'ours'));
     expect(move).toMatchObject({ kind: 'fail', details: { connectionStatus: 'LOCKED' } });
-    expect(move.kind === 'fail' && move.message).toBe(`The member is LOCKED. MX says: "MX says LOCKED". Next: ${move.kind === 'fail' && move.failure.next}`);
+    expect(move.kind === 'fail' && move.message).toBe(
+      `The member is LOCKED. MX says: "MX says LOCKED". Next: ${move.kind === 'fail' && move.failure.next}`,
+    );
   });
 });
 
 describe('firstMove: the status read before the job', () => {
   const startable = ['CREATED', 'CONNECTED', 'DEGRADED', 'DISCONNECTED', 'EXPIRED', 'FAILED', 'IMPEDED', 'RECONNECTED', 'UPDATED'];
 
-  it.each(STATUSES.map(String))('%s with no job running: starts the guide\'s job only from a startable status', (status) => {
+  it.each(STATUSES.map(String))("%s with no job running: starts the guide's job only from a startable status", (status) => {
     const s = situation(status === 'null' ? null : (status as Status), false, 'not ours');
     const expected = startable.includes(status) ? 'start' : NOT_OURS[status]!.idle;
     expect(summary(firstMove(s))).toBe(expected);
   });
 
-  it.each(STATUSES.map(String))('%s with a job running: waits for it, whoever\'s it is', (status) => {
+  it.each(STATUSES.map(String))("%s with a job running: waits for it, whoever's it is", (status) => {
     const s = (job: JobState) => situation(status === 'null' ? null : (status as Status), true, job);
     expect(summary(firstMove(s('not ours')))).toBe(NOT_OURS[status]!.running);
     expect(summary(firstMove(s('ours')))).toBe(OURS[status]!.running);

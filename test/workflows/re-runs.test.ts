@@ -32,35 +32,50 @@ describe('re-runs with two members of one user at one institution', () => {
   const run = async (type: 'fetchStatements' | 'fetchAccountData', userId: string, credentials: Record<string, string>) =>
     await resultOf(await env.start(type, { userId, credentials }));
 
-  it('uses the member with these credentials, writes nothing to the other, and downloads no stored PDF again', { timeout: 120_000 }, async () => {
-    const userId = `two-members-${Date.now()}`;
-    const checking = await run('fetchStatements', userId, CHECKING);
-    const savings = await run('fetchStatements', userId, SAVINGS);
-    expect(checking.member.reused).toBe(false);
-    expect(savings.member.reused).toBe(false);
-    expect(savings.member.guid).not.toBe(checking.member.guid);
-    expect(savings.user.guid).toBe(checking.user.guid);
+  it(
+    'uses the member with these credentials, writes nothing to the other, and downloads no stored PDF again',
+    { timeout: 120_000 },
+    async () => {
+      const userId = `two-members-${Date.now()}`;
+      const checking = await run('fetchStatements', userId, CHECKING);
+      const savings = await run('fetchStatements', userId, SAVINGS);
+      expect(checking.member.reused).toBe(false);
+      expect(savings.member.reused).toBe(false);
+      expect(savings.member.guid).not.toBe(checking.member.guid);
+      expect(savings.user.guid).toBe(checking.user.guid);
 
-    const rerun = async (type: 'fetchStatements' | 'fetchAccountData', credentials: Record<string, string>, first: RunManifest, other: RunManifest) => {
-      const before = await membersOf(first.user.guid);
-      const again = await run(type, userId, credentials);
-      expect(again.member).toMatchObject({ guid: first.member.guid, reused: true });
-      expect((await membersOf(first.user.guid)).get(other.member.guid)).toEqual(before.get(other.member.guid));
-      return again;
-    };
-    // The second member first: taking the first member at the institution was the old mistake.
-    for (const [credentials, first, other] of [[SAVINGS, savings, checking], [CHECKING, checking, savings]] as const) {
-      const again = await rerun('fetchStatements', credentials, first, other);
-      const files = again.statements!.files;
-      expect(files.length).toBe(first.statements!.count);
-      expect(files.length).toBeGreaterThan(0);
-      expect(files.filter((f) => !f.skipped).map((f) => f.key)).toEqual([]);
-      expect(files.map((f) => [f.key, f.sha256])).toEqual(first.statements!.files.map((f) => [f.key, f.sha256]));
-    }
-    for (const [credentials, first, other] of [[SAVINGS, savings, checking], [CHECKING, checking, savings]] as const) {
-      const again = await rerun('fetchAccountData', credentials, first, other);
-      expect(again.accounts!.count).toBeGreaterThan(0);
-    }
-    expect((await membersOf(checking.user.guid)).size).toBe(2);
-  });
+      const rerun = async (
+        type: 'fetchStatements' | 'fetchAccountData',
+        credentials: Record<string, string>,
+        first: RunManifest,
+        other: RunManifest,
+      ) => {
+        const before = await membersOf(first.user.guid);
+        const again = await run(type, userId, credentials);
+        expect(again.member).toMatchObject({ guid: first.member.guid, reused: true });
+        expect((await membersOf(first.user.guid)).get(other.member.guid)).toEqual(before.get(other.member.guid));
+        return again;
+      };
+      // The second member first: taking the first member at the institution was the old mistake.
+      for (const [credentials, first, other] of [
+        [SAVINGS, savings, checking],
+        [CHECKING, checking, savings],
+      ] as const) {
+        const again = await rerun('fetchStatements', credentials, first, other);
+        const files = again.statements!.files;
+        expect(files.length).toBe(first.statements!.count);
+        expect(files.length).toBeGreaterThan(0);
+        expect(files.filter((f) => !f.skipped).map((f) => f.key)).toEqual([]);
+        expect(files.map((f) => [f.key, f.sha256])).toEqual(first.statements!.files.map((f) => [f.key, f.sha256]));
+      }
+      for (const [credentials, first, other] of [
+        [SAVINGS, savings, checking],
+        [CHECKING, checking, savings],
+      ] as const) {
+        const again = await rerun('fetchAccountData', credentials, first, other);
+        expect(again.accounts!.count).toBeGreaterThan(0);
+      }
+      expect((await membersOf(checking.user.guid)).size).toBe(2);
+    },
+  );
 });

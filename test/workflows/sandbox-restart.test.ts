@@ -28,7 +28,12 @@ describe('a run waiting for MFA across a sandbox restart', () => {
 
   beforeAll(async () => {
     temporal = await connectToTestServer();
-    sandboxOptions = { port: await freePort(), jobDurationMs: JOB_DURATION_MS, challengeExpiryMs: 60_000, stateFile: join(dir, 'state.json') };
+    sandboxOptions = {
+      port: await freePort(),
+      jobDurationMs: JOB_DURATION_MS,
+      challengeExpiryMs: 60_000,
+      stateFile: join(dir, 'state.json'),
+    };
     sandbox = await startSandbox(sandboxOptions);
     const mx = createMxClient({ baseUrl: sandbox.url, clientId: SANDBOX_CLIENT_ID, apiKey: SANDBOX_API_KEY, timeoutMs: 5_000 });
     worker = await createWorker({

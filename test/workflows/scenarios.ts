@@ -5,7 +5,10 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { answerMfaUpdate, mfaAnswersSignal, type WorkflowTypeName } from '../../workflows/messages';
 import { awaitingMfa, failureOf, progressOf, recordHistory, resultOf, startGuideEnv, waitForProgress, type GuideEnv } from './guide-env';
 
-export function guideScenarios(type: WorkflowTypeName, checkFiles: (env: GuideEnv, manifest: Awaited<ReturnType<typeof resultOf>>) => Promise<void>): void {
+export function guideScenarios(
+  type: WorkflowTypeName,
+  checkFiles: (env: GuideEnv, manifest: Awaited<ReturnType<typeof resultOf>>) => Promise<void>,
+): void {
   let env: GuideEnv;
   beforeAll(async () => {
     env = await startGuideEnv();
@@ -26,7 +29,11 @@ export function guideScenarios(type: WorkflowTypeName, checkFiles: (env: GuideEn
     expect(progress.step).toBe('COMPLETED');
     const { typedSearchAttributes } = await handle.describe();
     expect(typedSearchAttributes.getAll().map((p) => [p.key.name, p.value])).toEqual(
-      expect.arrayContaining([['MxStep', 'COMPLETED'], ['MxAwaitingMfa', false], ['MxConnectionStatus', 'CONNECTED']]),
+      expect.arrayContaining([
+        ['MxStep', 'COMPLETED'],
+        ['MxAwaitingMfa', false],
+        ['MxConnectionStatus', 'CONNECTED'],
+      ]),
     );
   });
 

@@ -24,7 +24,10 @@ export async function answerChallenges(run: GuideRun): Promise<boolean> {
     challenges: run.mfa.challenges,
   });
   await announceMfaRequired(run);
-  run.step('AWAITING_MFA', `Waiting up to ${formatDuration(timeout)} for answers to ${challenges.length} MFA challenge(s), round ${round}.`);
+  run.step(
+    'AWAITING_MFA',
+    `Waiting up to ${formatDuration(timeout)} for answers to ${challenges.length} MFA challenge(s), round ${round}.`,
+  );
 
   const answered = await condition(() => run.mfa.complete(), timeout, {
     summary: `MFA round ${round}: wait up to ${formatDuration(timeout)} for answers`,

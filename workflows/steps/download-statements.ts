@@ -30,10 +30,9 @@ export async function downloadStatements(run: GuideRun, keyPrefix: string): Prom
     while (next < statements.length) {
       const index = next++;
       const statement = statements[index] as StatementInfo;
-      const file = await bulk.downloadStatement.executeWithOptions(
-        { summary: `statement ${index + 1} of ${statements.length}` },
-        [{ ...ref, statementGuid: statement.guid, contentHash: statement.contentHash, key: statementKey(keyPrefix, statement) }],
-      );
+      const file = await bulk.downloadStatement.executeWithOptions({ summary: `statement ${index + 1} of ${statements.length}` }, [
+        { ...ref, statementGuid: statement.guid, contentHash: statement.contentHash, key: statementKey(keyPrefix, statement) },
+      ]);
       stored[index] = { ...statement, ...file };
     }
   };
@@ -42,7 +41,15 @@ export async function downloadStatements(run: GuideRun, keyPrefix: string): Prom
   return {
     count: stored.length,
     totalBytes: stored.reduce((sum, f) => sum + f.bytes, 0),
-    files: stored.map(({ guid, accountGuid, key, bytes, sha256, contentHash, skipped }) => ({ guid, accountGuid, key, bytes, sha256, contentHash, skipped })),
+    files: stored.map(({ guid, accountGuid, key, bytes, sha256, contentHash, skipped }) => ({
+      guid,
+      accountGuid,
+      key,
+      bytes,
+      sha256,
+      contentHash,
+      skipped,
+    })),
   };
 }
 

@@ -15,9 +15,7 @@ export async function ensureMember(run: GuideRun, institution: Institution, skip
     skipAggregation,
     ...(o.memberId ? { id: o.memberId } : {}),
     ...(o.memberMetadata ? { metadata: o.memberMetadata } : {}),
-    ...(o.backgroundAggregationIsDisabled !== undefined
-      ? { backgroundAggregationIsDisabled: o.backgroundAggregationIsDisabled }
-      : {}),
+    ...(o.backgroundAggregationIsDisabled !== undefined ? { backgroundAggregationIsDisabled: o.backgroundAggregationIsDisabled } : {}),
   });
   run.setMember(member.guid, { reused: member.reused, startedJob: !skipAggregation && member.isBeingAggregated });
   run.observe(member);

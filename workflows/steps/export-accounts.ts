@@ -26,10 +26,9 @@ export interface AccountsSection {
 export async function exportAccounts(run: GuideRun, keyPrefix: string): Promise<{ window: Window; accounts: AccountsSection }> {
   const window = transactionWindow(run);
   run.step('EXPORTING_ACCOUNTS', `Exporting accounts and transactions from ${window.fromDate} to ${window.toDate}.`);
-  const exported = await bulk.exportAccountsAndTransactions.executeWithOptions(
-    { summary: `export ${window.fromDate}..${window.toDate}` },
-    [{ ...run.memberRef(), ...window, keyPrefix }],
-  );
+  const exported = await bulk.exportAccountsAndTransactions.executeWithOptions({ summary: `export ${window.fromDate}..${window.toDate}` }, [
+    { ...run.memberRef(), ...window, keyPrefix },
+  ]);
   return {
     window,
     accounts: {

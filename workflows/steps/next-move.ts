@@ -45,7 +45,12 @@ const IDLE = new Set(['CREATED', 'UPDATED', 'RECONNECTED']);
  * Whose job runs at the first status read: ours when the run started it before continuing as new, or
  * when creating the member started the aggregation the guide wants (and it still runs).
  */
-export function jobAtFirstRead(o: { ownJobStarted: boolean; adoptRunningJob: boolean; memberStartedJob: boolean; isBeingAggregated: boolean }): JobState {
+export function jobAtFirstRead(o: {
+  ownJobStarted: boolean;
+  adoptRunningJob: boolean;
+  memberStartedJob: boolean;
+  isBeingAggregated: boolean;
+}): JobState {
   return o.ownJobStarted || (o.adoptRunningJob && o.memberStartedJob && o.isBeingAggregated) ? 'ours' : 'not ours';
 }
 

@@ -125,6 +125,7 @@ function dateParam(query: Query, key: string): number | undefined {
 function unixParam(query: Query, key: string): number | undefined {
   const value = query[key];
   if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string' || !/^\d{1,12}$/.test(value)) throw badRequest(`${key} must be a unix timestamp in seconds (API version v20250224)`);
+  if (typeof value !== 'string' || !/^\d{1,12}$/.test(value))
+    throw badRequest(`${key} must be a unix timestamp in seconds (API version v20250224)`);
   return dayNumber(Number(value) * 1000);
 }

@@ -29,7 +29,9 @@ export function registerAdminRoutes(app: FastifyInstance, state: SandboxState): 
     const body = request.body as { advance_seconds?: unknown } | undefined;
     const seconds = body?.advance_seconds;
     if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > 10 * 365 * 86_400) {
-      throw badRequest('The request body must be {"advance_seconds": N} with N a number of seconds from 0 to 10 years; the clock only moves forward');
+      throw badRequest(
+        'The request body must be {"advance_seconds": N} with N a number of seconds from 0 to 10 years; the clock only moves forward',
+      );
     }
     state.advanceClock(seconds * 1000);
     state.advanceAll();

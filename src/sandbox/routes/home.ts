@@ -10,7 +10,10 @@ export function registerHomeRoute(app: FastifyInstance, clientId: string): void 
     client_id: clientId,
     auth: 'HTTP Basic client_id:api_key',
     headers: Object.fromEntries(
-      Object.entries(MEDIA_TYPES).map(([version, types]) => [version, { accept: types.json, accept_pdf: types.pdf, 'accept-version': version }]),
+      Object.entries(MEDIA_TYPES).map(([version, types]) => [
+        version,
+        { accept: types.json, accept_pdf: types.pdf, 'accept-version': version },
+      ]),
     ),
     institutions: INSTITUTIONS.map((i) => ({
       code: i.code,

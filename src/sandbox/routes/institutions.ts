@@ -26,7 +26,8 @@ const SUPPORT_FILTERS = [
 
 export function registerInstitutionRoutes(app: FastifyInstance, { versionOf }: RouteContext): void {
   const newer = (request: FastifyRequest) => versionOf(request) === 'v20250224';
-  const view = (request: FastifyRequest, institution: Institution) => (newer(request) ? institutionViewV20250224 : institutionView)(institution);
+  const view = (request: FastifyRequest, institution: Institution) =>
+    (newer(request) ? institutionViewV20250224 : institutionView)(institution);
 
   app.get('/institutions', async (request) => {
     const query = request.query as Query;

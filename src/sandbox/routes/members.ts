@@ -1,6 +1,15 @@
 // Members: create, read, update, delete, list, status, aggregate, challenges, resume, credentials.
 import type { FastifyInstance } from 'fastify';
-import { credentialList, optionalBoolean, optionalString, optionalStringArray, queryBoolean, requiredString, wrapped, type CredentialValue } from '../body';
+import {
+  credentialList,
+  optionalBoolean,
+  optionalString,
+  optionalStringArray,
+  queryBoolean,
+  requiredString,
+  wrapped,
+  type CredentialValue,
+} from '../body';
 import { challengeView } from '../challenges';
 import { createPlan, rejectSkipAggregation } from '../data-request';
 import { badRequest, conflict, notFound } from '../errors';
@@ -30,9 +39,7 @@ export function registerMemberRoutes(app: FastifyInstance, { state, storeOf, ver
     if (!institution) throw notFound(`member.institution_code: institution ${code} was not found`);
     const credentials = credentialMap(institution, credentialList(fields, 'credentials', 'member.credentials', true)!);
     const plan = createPlan(versionOf(request), request.body as Record<string, unknown>, fields, institution);
-    const duplicate = store
-      .membersOf(user.guid)
-      .find((m) => m.institutionCode === code && sameCredentials(m.credentials, credentials));
+    const duplicate = store.membersOf(user.guid).find((m) => m.institutionCode === code && sameCredentials(m.credentials, credentials));
     if (duplicate) throw conflict(`This user already has a member for ${institution.name} with these credentials (${duplicate.guid})`);
     const member: Member = {
       guid: store.newGuid('MBR'),
@@ -41,7 +48,8 @@ export function registerMemberRoutes(app: FastifyInstance, { state, storeOf, ver
       credentials,
       id: optionalString(fields, 'id', 'member.id') ?? null,
       metadata: optionalString(fields, 'metadata', 'member.metadata') ?? null,
-      backgroundAggregationIsDisabled: optionalBoolean(fields, 'background_aggregation_is_disabled', 'member.background_aggregation_is_disabled') ?? false,
+      backgroundAggregationIsDisabled:
+        optionalBoolean(fields, 'background_aggregation_is_disabled', 'member.background_aggregation_is_disabled') ?? false,
       useCases: optionalStringArray(fields, 'use_cases', 'member.use_cases', USE_CASES) ?? ['PFM'],
       connectionStatus: 'CREATED',
       isAuthenticated: false,

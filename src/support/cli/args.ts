@@ -61,7 +61,8 @@ export function parseSupportArgs(argv: string[]): SupportCommand {
     // The input holds credentials: from a file (or stdin) only, never from the command line.
     if (positionals.length !== 1) throw usage(`start needs exactly one guide: ${GUIDE_NAMES.join(' or ')}.`);
     const inputFile = values['--input-file']?.at(-1);
-    if (inputFile === undefined) throw usage('start needs --input-file <file> (- for stdin): the input holds credentials, so it never goes on the command line.');
+    if (inputFile === undefined)
+      throw usage('start needs --input-file <file> (- for stdin): the input holds credentials, so it never goes on the command line.');
     return { command, guide: positionals[0]!, inputFile, workflowId: values['--workflow-id']?.at(-1) ?? null, json };
   }
   if (positionals.length !== 1) throw usage(`${command} needs exactly one workflow id.`);

@@ -51,7 +51,12 @@ export async function runSupportCli(argv: string[], io: CliIo): Promise<number> 
   }
 }
 
-async function startRun(client: Client, request: StartRequest, command: Extract<SupportCommand, { command: 'start' }>, io: CliIo): Promise<number> {
+async function startRun(
+  client: Client,
+  request: StartRequest,
+  command: Extract<SupportCommand, { command: 'start' }>,
+  io: CliIo,
+): Promise<number> {
   const { text, exitCode } = await runStart(client, request, loadConfig(io.env).taskQueue, command.json);
   io.stdout.write(`${text}\n`);
   return exitCode;
@@ -72,7 +77,9 @@ async function execute(client: Client, command: Exclude<SupportCommand, { comman
       const imagePaths = Object.fromEntries(images);
       print(JSON.stringify({ workflowId: run.workflowId, runId: run.runId, progress, imagePaths }, null, 2));
     } else {
-      print(`${runHeader(run, progress)}\n\n${challengeList(progress.mfa.challenges, images)}\n\n${answerHint(run.workflowId, progress.mfa.challenges)}`);
+      print(
+        `${runHeader(run, progress)}\n\n${challengeList(progress.mfa.challenges, images)}\n\n${answerHint(run.workflowId, progress.mfa.challenges)}`,
+      );
     }
     return 0;
   }
@@ -98,9 +105,15 @@ async function readAnswersFile(path: string, stdin: NodeJS.ReadableStream): Prom
   try {
     content = path === '-' ? await text(stdin) : await readFile(path, 'utf8');
   } catch (err) {
-    throw new SupportError('bad-input', `Cannot read --answers-file ${JSON.stringify(path)}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}.`);
+    throw new SupportError(
+      'bad-input',
+      `Cannot read --answers-file ${JSON.stringify(path)}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}.`,
+    );
   }
-  return parseAnswers(content.split(/\r?\n/).filter((line) => line.trim() !== ''), '--answers-file line');
+  return parseAnswers(
+    content.split(/\r?\n/).filter((line) => line.trim() !== ''),
+    '--answers-file line',
+  );
 }
 
 async function text(stream: NodeJS.ReadableStream): Promise<string> {

@@ -20,7 +20,8 @@ export async function askForAnswers(challenges: PendingChallenge[], io: PromptIo
       io.output.write(`\n${i + 1}/${challenges.length} ${plain(challenge.label ?? '(no question text)')} [${plain(challenge.type)}]\n`);
       const choices = choicesOf(challenge);
       const value = choices ? await askChoice(reader, io, choices) : await askHidden(reader);
-      if (value === null) throw new SupportError('bad-input', `No answer given for challenge ${challenge.guid}: input ended. Nothing was sent.`);
+      if (value === null)
+        throw new SupportError('bad-input', `No answer given for challenge ${challenge.guid}: input ended. Nothing was sent.`);
       answers.push({ guid: challenge.guid, value });
     }
     return answers;
@@ -32,7 +33,8 @@ export async function askForAnswers(challenges: PendingChallenge[], io: PromptIo
 type Choice = { label: string; value: string };
 
 function choicesOf(challenge: PendingChallenge): Choice[] | null {
-  const options = challenge.type === 'IMAGE_OPTIONS' ? challenge.imageOptions : challenge.type === 'OPTIONS' ? challenge.options : undefined;
+  const options =
+    challenge.type === 'IMAGE_OPTIONS' ? challenge.imageOptions : challenge.type === 'OPTIONS' ? challenge.options : undefined;
   if (!options) return null;
   return options.filter((o) => o.value !== null).map((o) => ({ label: o.label ?? o.value!, value: o.value! }));
 }

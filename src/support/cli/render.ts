@@ -47,7 +47,11 @@ export function challengeList(challenges: PendingChallenge[], images: SavedImage
   return challenges.map((c, i) => describeChallenge(c, i + 1, images.get(c.guid))).join('\n\n');
 }
 
-function describeChallenge(challenge: PendingChallenge, number: number, saved: { image?: string | null; options?: (string | null)[] } | undefined): string {
+function describeChallenge(
+  challenge: PendingChallenge,
+  number: number,
+  saved: { image?: string | null; options?: (string | null)[] } | undefined,
+): string {
   const lines = [`${number}. ${plain(challenge.guid)}  ${plain(challenge.type)}`, `   ${plain(challenge.label ?? '(no question text)')}`];
   if (saved?.image !== undefined) lines.push(`   image: ${saved.image ?? 'not a PNG/JPEG/GIF/WebP/BMP image, not saved'}`);
   for (const [i, option] of (challenge.options ?? []).entries()) {

@@ -10,7 +10,5 @@ export function plain(text: string | null | undefined): string {
 export function formatTable(headers: string[], rows: string[][]): string {
   const cells = [headers, ...rows].map((row) => row.map(plain));
   const widths = headers.map((_, col) => Math.max(...cells.map((row) => (row[col] ?? '').length)));
-  return cells
-    .map((row) => row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]!))).join('  '))
-    .join('\n');
+  return cells.map((row) => row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col]!))).join('  ')).join('\n');
 }

@@ -64,7 +64,8 @@ export async function waitForOutput(child: ChildProcess, marker: string | RegExp
       output += d.toString();
       if (typeof marker === 'string' ? output.includes(marker) : marker.test(output)) finish();
     };
-    const onExit = (code: number | null, signal: string | null) => finish(new Error(`${what} exited (${code ?? signal}) before it was ready:\n${tail(output)}`));
+    const onExit = (code: number | null, signal: string | null) =>
+      finish(new Error(`${what} exited (${code ?? signal}) before it was ready:\n${tail(output)}`));
     function finish(err?: Error) {
       clearTimeout(timer);
       child.stdout?.off('data', onData);

@@ -43,14 +43,28 @@ export async function startCluster(options: { namespace?: string } = {}): Promis
     server = await startTemporalServer({ postgresHost: postgres.host, postgresPort: postgres.port });
     const running = server;
     const exited = new Promise<never>((_, reject) =>
-      running.child.once('exit', (code, signal) => reject(new Error(`The Temporal server exited (${code ?? signal}) while starting:\n${running.output()}`))),
+      running.child.once('exit', (code, signal) =>
+        reject(new Error(`The Temporal server exited (${code ?? signal}) while starting:\n${running.output()}`)),
+      ),
     );
     exited.catch(() => undefined);
     const cliDir = dirname(requireTemporalCli());
-    const env = { PATH: `${cliDir}:${process.env.PATH}`, HOME: process.env.HOME, TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: namespace };
+    const env = {
+      PATH: `${cliDir}:${process.env.PATH}`,
+      HOME: process.env.HOME,
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_NAMESPACE: namespace,
+    };
     await Promise.race([run('sh', [resolve('deploy/temporal/setup-namespace.sh')], { env, timeout: 240_000 }), exited]);
     const serverMs = Date.now() - t;
-    return { address: server.address, namespace, postgres, server, startupMs: { postgres: postgresMs, schema: schemaMs, server: serverMs }, stop };
+    return {
+      address: server.address,
+      namespace,
+      postgres,
+      server,
+      startupMs: { postgres: postgresMs, schema: schemaMs, server: serverMs },
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

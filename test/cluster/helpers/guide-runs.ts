@@ -20,7 +20,13 @@ export interface GuideRun {
   handle: WorkflowHandle;
 }
 
-export async function startGuideRun(client: Client, taskQueue: string, type: WorkflowTypeName, userId: string, mfa: boolean): Promise<GuideRun> {
+export async function startGuideRun(
+  client: Client,
+  taskQueue: string,
+  type: WorkflowTypeName,
+  userId: string,
+  mfa: boolean,
+): Promise<GuideRun> {
   const input: GuideInput = {
     userId,
     institutionCode: 'mxbank',
@@ -36,7 +42,10 @@ export async function startGuideRun(client: Client, taskQueue: string, type: Wor
  * Answers every MFA challenge of the runs on `taskQueue` until stop() is called; returns what each
  * answer did, by workflow id. Errors of one round (a query to a worker just killed) are retried next round.
  */
-export function answerMfaWhileRunning(client: Client, taskQueue: string): { answers: Map<string, AnswerMfaResult[]>; stop(): Promise<void> } {
+export function answerMfaWhileRunning(
+  client: Client,
+  taskQueue: string,
+): { answers: Map<string, AnswerMfaResult[]>; stop(): Promise<void> } {
   const answers = new Map<string, AnswerMfaResult[]>();
   const answering = new Set<string>();
   let stopped = false;
@@ -52,7 +61,9 @@ export function answerMfaWhileRunning(client: Client, taskQueue: string): { answ
   const loop = (async () => {
     while (!stopped) {
       try {
-        for await (const run of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND MxAwaitingMfa = true AND ExecutionStatus = 'Running'` })) {
+        for await (const run of client.workflow.list({
+          query: `TaskQueue = '${taskQueue}' AND MxAwaitingMfa = true AND ExecutionStatus = 'Running'`,
+        })) {
           if (answering.has(run.workflowId)) continue;
           answering.add(run.workflowId);
           void answer(run.workflowId)

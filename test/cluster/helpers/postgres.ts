@@ -24,7 +24,9 @@ export function postgresBinDir(): string {
   try {
     accessSync(join(dir, 'postgres'), constants.X_OK);
   } catch {
-    throw new Error(`PostgreSQL ${POSTGRES_MAJOR} is not installed (no ${dir}/postgres): run scripts/install-system-deps.sh, or set POSTGRES_BIN_DIR.`);
+    throw new Error(
+      `PostgreSQL ${POSTGRES_MAJOR} is not installed (no ${dir}/postgres): run scripts/install-system-deps.sh, or set POSTGRES_BIN_DIR.`,
+    );
   }
   return dir;
 }
@@ -37,7 +39,9 @@ function runAs(): { uid: number; gid: number } | undefined {
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
     return { uid, gid };
   } catch {
-    throw new Error('PostgreSQL cannot run as root and there is no `postgres` user: install postgresql-15 (scripts/install-system-deps.sh) or run as another user.');
+    throw new Error(
+      'PostgreSQL cannot run as root and there is no `postgres` user: install postgresql-15 (scripts/install-system-deps.sh) or run as another user.',
+    );
   }
 }
 
@@ -56,7 +60,11 @@ export async function startPostgres(): Promise<Postgres> {
   // fsync off: a throwaway database; the test is about Temporal and the workers, not PostgreSQL's durability.
   const settings = ['-p', String(port), '-k', dir, '-c', `listen_addresses=${host}`, '-c', 'fsync=off', '-c', 'max_connections=200'];
   // SIGQUIT is PostgreSQL's immediate shutdown: the postmaster takes its backends down with it.
-  const server = spawnOwned(join(bin, 'postgres'), ['-D', dataDir, ...settings], { ...user, stdio: ['ignore', 'pipe', 'pipe'], killSignal: 'SIGQUIT' });
+  const server = spawnOwned(join(bin, 'postgres'), ['-D', dataDir, ...settings], {
+    ...user,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    killSignal: 'SIGQUIT',
+  });
   await waitForOutput(server, 'database system is ready to accept connections', 'PostgreSQL', 60_000);
   server.stdout!.resume();
   server.stderr!.resume();

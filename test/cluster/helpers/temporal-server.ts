@@ -18,12 +18,17 @@ export const TEMPORAL_SERVER_VERSION = 'v1.32.2';
 
 export function temporalServerBinDir(): string {
   const cache = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  const dir = join(process.env.TEMPORAL_SERVER_DIR || join(cache, 'mx-temporal-guides', `temporal-server-${TEMPORAL_SERVER_VERSION}`), 'bin');
+  const dir = join(
+    process.env.TEMPORAL_SERVER_DIR || join(cache, 'mx-temporal-guides', `temporal-server-${TEMPORAL_SERVER_VERSION}`),
+    'bin',
+  );
   for (const binary of ['temporal-server', 'temporal-sql-tool']) {
     try {
       accessSync(join(dir, binary), constants.X_OK);
     } catch {
-      throw new Error(`No Temporal server build at ${dir}/${binary}: run scripts/install-temporal-server.sh (it builds ${TEMPORAL_SERVER_VERSION} once, 6-12 minutes).`);
+      throw new Error(
+        `No Temporal server build at ${dir}/${binary}: run scripts/install-temporal-server.sh (it builds ${TEMPORAL_SERVER_VERSION} once, 6-12 minutes).`,
+      );
     }
   }
   return dir;
@@ -31,11 +36,16 @@ export function temporalServerBinDir(): string {
 
 /** docker-compose.yml's environment for `service`, with `${VAR:-default}` read as compose reads it when VAR is unset. */
 export function composeEnvironment(service: string): Record<string, string> {
-  const compose = parse(readFileSync(resolve('docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { environment?: Record<string, string | number> }> };
+  const compose = parse(readFileSync(resolve('docker-compose.yml'), 'utf8'), { merge: true }) as {
+    services: Record<string, { environment?: Record<string, string | number> }>;
+  };
   const environment = compose.services[service]?.environment;
   if (!environment) throw new Error(`docker-compose.yml has no environment for service ${service}`);
   return Object.fromEntries(
-    Object.entries(environment).map(([name, value]) => [name, String(value).replace(/\$\{\w+:-([^}]*)\}/g, (_, fallback: string) => fallback)]),
+    Object.entries(environment).map(([name, value]) => [
+      name,
+      String(value).replace(/\$\{\w+:-([^}]*)\}/g, (_, fallback: string) => fallback),
+    ]),
   );
 }
 
@@ -51,7 +61,13 @@ export interface TemporalServer {
 export async function startTemporalServer(options: { postgresHost: string; postgresPort: number }): Promise<TemporalServer> {
   const bin = temporalServerBinDir();
   const [frontendMembership, historyMembership, matchingMembership, workerMembership] = await freeLowPorts(4);
-  const grpc = { frontend: await freePort(), history: await freePort(), matching: await freePort(), worker: await freePort(), http: await freePort() };
+  const grpc = {
+    frontend: await freePort(),
+    history: await freePort(),
+    matching: await freePort(),
+    worker: await freePort(),
+    http: await freePort(),
+  };
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',

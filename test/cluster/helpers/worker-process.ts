@@ -12,7 +12,10 @@ export interface WorkerProcess {
 }
 
 export async function startWorkerProcess(env: Record<string, string>, label: string): Promise<WorkerProcess> {
-  const child = spawnOwned(process.execPath, ['--import', 'tsx', 'src/cmd/worker.ts'], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnOwned(process.execPath, ['--import', 'tsx', 'src/cmd/worker.ts'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   // Its warnings (an activity that failed, a heartbeat that timed out) say why a run failed, if one does.
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[${label} ${child.pid}] ${d}`));
   await waitForOutput(child, 'Worker polling', label, 120_000);

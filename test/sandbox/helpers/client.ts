@@ -53,7 +53,8 @@ export class SandboxClient {
 
   async call(method: string, path: string, options: CallOptions = {}): Promise<Exchange> {
     const headers: Record<string, string> = { ...options.headers };
-    const accept = options.accept === undefined ? (path.split('?')[0]!.endsWith('.pdf') ? MX_PDF : JSON_ACCEPT[this.version]) : options.accept;
+    const accept =
+      options.accept === undefined ? (path.split('?')[0]!.endsWith('.pdf') ? MX_PDF : JSON_ACCEPT[this.version]) : options.accept;
     if (accept !== null) headers.accept = accept;
     const acceptVersion = options.acceptVersion === undefined ? this.version : options.acceptVersion;
     if (acceptVersion !== null) headers['accept-version'] = acceptVersion;

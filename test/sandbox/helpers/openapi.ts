@@ -117,7 +117,9 @@ export class SpecValidator {
     if (!exchange.contentType?.startsWith(mediaType)) return [`${where}: content-type ${exchange.contentType}, document says ${mediaType}`];
     if (mediaType.endsWith('+pdf')) return exchange.bytes.subarray(0, 5).toString() === '%PDF-' ? [] : [`${where}: not a PDF`];
     const validate = this.validator(media.schema);
-    return validate(exchange.json) ? [] : (validate.errors ?? []).map((e) => `${where} (${op.operationId}): ${e.instancePath} ${e.message}`);
+    return validate(exchange.json)
+      ? []
+      : (validate.errors ?? []).map((e) => `${where} (${op.operationId}): ${e.instancePath} ${e.message}`);
   }
 
   /** Problems with the request of one exchange: required headers, query values outside an enum, the body. */
@@ -127,21 +129,26 @@ export class SpecValidator {
     if (!op) return [`${where}: no such operation in the document`];
     const problems: string[] = [];
     for (const p of op.parameters) {
-      if (p.in === 'header' && p.required && !exchange.requestHeaders?.get(p.name)) problems.push(`${where} (${op.operationId}): header ${p.name} is required`);
+      if (p.in === 'header' && p.required && !exchange.requestHeaders?.get(p.name))
+        problems.push(`${where} (${op.operationId}): header ${p.name} is required`);
       if (p.in === 'header' && p.name === 'Accept-Version' && exchange.requestHeaders?.get(p.name) !== this.version) {
         problems.push(`${where} (${op.operationId}): Accept-Version is not ${this.version}`);
       }
       if (p.in !== 'query') continue;
       const values = exchange.query?.getAll(p.name) ?? [];
       const allowed = (p.schema?.items?.enum ?? p.schema?.enum) as string[] | undefined;
-      for (const value of values) if (allowed && !allowed.includes(value)) problems.push(`${where} (${op.operationId}): query ${p.name}=${value} is not in the document's enum`);
+      for (const value of values)
+        if (allowed && !allowed.includes(value))
+          problems.push(`${where} (${op.operationId}): query ${p.name}=${value} is not in the document's enum`);
     }
     const known = new Set(op.parameters.filter((p) => p.in === 'query').map((p) => p.name as string));
-    for (const name of new Set(exchange.query?.keys() ?? [])) if (!known.has(name)) problems.push(`${where} (${op.operationId}): query ${name} is not a parameter`);
+    for (const name of new Set(exchange.query?.keys() ?? []))
+      if (!known.has(name)) problems.push(`${where} (${op.operationId}): query ${name} is not a parameter`);
     const schema = op.requestBody?.content?.['application/json']?.schema;
     if (schema && exchange.requestBody !== undefined) {
       const validate = this.validator(schema);
-      if (!validate(exchange.requestBody)) problems.push(...(validate.errors ?? []).map((e) => `${where} (${op.operationId}) request: ${e.instancePath} ${e.message}`));
+      if (!validate(exchange.requestBody))
+        problems.push(...(validate.errors ?? []).map((e) => `${where} (${op.operationId}) request: ${e.instancePath} ${e.message}`));
     }
     return problems;
   }

@@ -32,7 +32,13 @@ export async function startSupportEnv(): Promise<SupportEnv> {
   const sandbox = await startSandbox({ port: 0, jobDurationMs: 400, challengeExpiryMs: 180_000 });
   const workDir = mkdtempSync(join(tmpdir(), 'mx-support-'));
   const codecKey = randomBytes(32).toString('base64');
-  const cliEnv = { ...process.env, TEMPORAL_ADDRESS: temporal.address, TEMPORAL_NAMESPACE: 'default', PAYLOAD_CODEC_KEY: codecKey, DATA_DIR: workDir };
+  const cliEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: 'default',
+    PAYLOAD_CODEC_KEY: codecKey,
+    DATA_DIR: workDir,
+  };
   const config = loadConfig(cliEnv);
   const dataConverter = await loadDataConverter(config);
   const client = new Client({ connection: temporal.client.connection, dataConverter });
@@ -84,7 +90,8 @@ export async function waitUntilQueued(client: Client, handle: WorkflowHandle, ti
       const { count } = await client.workflow.count(query);
       if (count > 0) return progress;
     }
-    if (Date.now() > deadline) throw new Error(`${handle.workflowId} never reached the MFA queue; last progress: ${JSON.stringify(progress)}`);
+    if (Date.now() > deadline)
+      throw new Error(`${handle.workflowId} never reached the MFA queue; last progress: ${JSON.stringify(progress)}`);
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
 }

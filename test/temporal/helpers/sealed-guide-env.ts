@@ -42,7 +42,12 @@ let runtimeInstalled = false;
 /** One runtime per process (vitest runs each file in its own), logging into `logs` at DEBUG. */
 function installCapturingRuntime(): void {
   if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger('DEBUG', (entry: LogEntry) => void logs.push(`${entry.level} ${entry.message} ${JSON.stringify(entry.meta ?? {})}`)) });
+  Runtime.install({
+    logger: new DefaultLogger(
+      'DEBUG',
+      (entry: LogEntry) => void logs.push(`${entry.level} ${entry.message} ${JSON.stringify(entry.meta ?? {})}`),
+    ),
+  });
   runtimeInstalled = true;
 }
 
