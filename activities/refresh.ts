@@ -4,7 +4,7 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { FAILURES } from '../src/failures/catalogue';
 import type { MxClient } from '../src/mx/client';
-import { MxMemberGuid } from '../workflows/messages';
+import { MxMemberGuid } from '../src/temporal/search-attribute-keys';
 import { activityContext, cancellation } from './context';
 import type { ActivityDeps } from './deps';
 import { invalidInput } from './failures';

@@ -2,8 +2,8 @@
 // Defined once: the workflows, the worker, the support tool (CLI and web page) and the tests import this file.
 // It must stay importable from workflow code: no Node built-ins, no client imports, activities as types only.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { Challenge } from '../activities/types';
+import { SEARCH_ATTRIBUTES } from '../src/temporal/search-attribute-keys';
 
 export type { ChallengeType } from '../activities/types';
 
@@ -93,16 +93,16 @@ export const mfaAnswersSignal = defineSignal<[MfaAnswers]>('mfaAnswers');
 export const answerMfaUpdate = defineUpdate<AnswerMfaResult, [MfaAnswers]>('answerMfa');
 export const progressQuery = defineQuery<Progress>('progress');
 
-export const MxUserId = defineSearchAttributeKey('MxUserId', SearchAttributeType.KEYWORD);
-export const MxUserGuid = defineSearchAttributeKey('MxUserGuid', SearchAttributeType.KEYWORD);
-export const MxMemberGuid = defineSearchAttributeKey('MxMemberGuid', SearchAttributeType.KEYWORD);
-export const MxInstitution = defineSearchAttributeKey('MxInstitution', SearchAttributeType.KEYWORD);
-export const MxConnectionStatus = defineSearchAttributeKey('MxConnectionStatus', SearchAttributeType.KEYWORD);
-export const MxStep = defineSearchAttributeKey('MxStep', SearchAttributeType.KEYWORD);
-export const MxAwaitingMfa = defineSearchAttributeKey('MxAwaitingMfa', SearchAttributeType.BOOL);
-
-/** Every custom search attribute the workflows set; `npm start` and the test server register these. */
-export const SEARCH_ATTRIBUTES = [MxUserId, MxUserGuid, MxMemberGuid, MxInstitution, MxConnectionStatus, MxStep, MxAwaitingMfa] as const;
+export {
+  MxAwaitingMfa,
+  MxConnectionStatus,
+  MxInstitution,
+  MxMemberGuid,
+  MxStep,
+  MxUserGuid,
+  MxUserId,
+  SEARCH_ATTRIBUTES,
+} from '../src/temporal/search-attribute-keys';
 
 /** `--search-attribute` arguments for `temporal server start-dev`. */
 export function searchAttributeFlags(): string[] {
