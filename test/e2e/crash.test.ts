@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
+import { isExportPartName } from '../../activities/export';
 import { loadConfig, SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../src/config';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
 import { loadDataConverter } from '../../src/temporal/data-converter';
@@ -80,7 +81,8 @@ describe('a worker SIGKILLed mid-export and mid-download', () => {
 
     const inFlight = await waitFor(async () => {
       const files = await listFiles(storageDir);
-      const exporting = files.some((f) => f.name.endsWith('.transactions.ndjson.partial'));
+      // Mid-export: its staging parts (one per page) are being written, or the file is being assembled.
+      const exporting = files.some((f) => isExportPartName(f.name) || f.name.endsWith('.transactions.ndjson.partial'));
       const downloading = files.some((f) => f.name.endsWith('.pdf.partial') && f.bytes >= 5_000_000 && f.bytes < STATEMENT_BYTES);
       return exporting && downloading ? files : null;
     }, 120_000);
