@@ -1,15 +1,14 @@
 // The statement PDF's own HTTP/1.1 reader (src/mx/download.ts) over TLS and through a forward proxy,
 // against servers that answer with exact bytes.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import { promisify } from 'node:util';
 import { createProxy } from 'proxy';
+import { selfSignedCert } from '../helpers/self-signed-cert';
 import { rawGet, RawGetError } from '../../src/mx/download';
 import { parseProxyUrl } from '../../src/mx/proxy';
 import { closeRawServers, collector, failureOf, rawServer } from './helpers/raw-server';
@@ -22,24 +21,7 @@ describe('statement PDF reader over TLS', () => {
   beforeAll(async () => {
     const dir = await mkdtemp(join(tmpdir(), 'download-tls-'));
     try {
-      await promisify(execFile)('openssl', [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ]);
-      [key, cert] = await Promise.all([readFile(join(dir, 'key.pem'), 'utf8'), readFile(join(dir, 'cert.pem'), 'utf8')]);
+      ({ key, cert } = await selfSignedCert(dir, 'localhost'));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
