@@ -5,20 +5,18 @@
 // least disturbed run of each; this 2-core VM is noisy) is printed beside it.
 // The sandbox runs in a child process so its memory is not counted here.
 // Run: npx tsx bench/download-statement.ts [megabytes] [rounds]
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../activities';
-import type { Activities, DownloadStatementInput, DownloadStatementResult } from '../activities/types';
 import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../src/config';
 import { createMxClient } from '../src/mx/client';
 import { createLocalStorage } from '../src/storage/local';
 import { freePort } from '../src/temporal/ports';
+import { MB, downloadThroughActivity, prepareStatement, startSandboxProcess } from './statement-download';
 
-const MB = 1024 * 1024;
 const megabytes = Number(process.argv[2] ?? 500);
 const rounds = Number(process.argv[3] ?? 5);
 const TARGET_RSS_MB = 64;
@@ -26,7 +24,7 @@ const TARGET_RATIO = 0.8;
 
 async function main(): Promise<void> {
   const port = await freePort();
-  const sandbox = await startSandboxProcess(port);
+  const sandbox = await startSandboxProcess(port, megabytes * MB);
   const dir = await mkdtemp(join(resolve('.tmp'), 'bench-download-'));
   try {
     const url = `http://127.0.0.1:${port}`;
@@ -51,7 +49,7 @@ async function main(): Promise<void> {
       };
       const oursRun = async () => {
         const key = `ours-${round}-${randomUUID()}.pdf`;
-        const result = await downloadThroughActivity(activities, { ...statement, key });
+        const result = await downloadThroughActivity(activities, { ...statement, key }, megabytes * MB);
         await rm(join(dir, key), { force: true });
         return result;
       };
@@ -94,41 +92,6 @@ async function main(): Promise<void> {
 
 const rate = (seconds: number) => (megabytes / seconds).toFixed(0);
 
-/** A connected MX Bank member with statements, made through the same activities. */
-async function prepareStatement(activities: Activities): Promise<Omit<DownloadStatementInput, 'key'>> {
-  const user = await activities.ensureUser({ id: `bench-${randomUUID()}` });
-  const institution = await activities.findInstitution({ code: 'mxbank', requireStatements: true });
-  const member = await activities.ensureMember({
-    userGuid: user.guid,
-    institutionCode: 'mxbank',
-    credentialFields: institution.credentials,
-    credentials: { LOGIN: 'mxuser', PASSWORD: 'password' },
-    skipAggregation: true,
-  });
-  const ref = { userGuid: user.guid, memberGuid: member.guid };
-  await activities.startStatementsJob(ref);
-  while ((await activities.readMemberStatus(ref)).isBeingAggregated) await new Promise((r) => setTimeout(r, 50));
-  const [first] = await activities.listStatements(ref);
-  if (!first) throw new Error('the sandbox produced no statement');
-  return { ...ref, statementGuid: first.guid, contentHash: first.contentHash };
-}
-
-async function downloadThroughActivity(activities: Activities, input: DownloadStatementInput) {
-  global.gc?.();
-  const baseline = process.memoryUsage().rss;
-  let peak = baseline;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  const result = (await new MockActivityEnvironment().run(activities.downloadStatement, input)) as DownloadStatementResult;
-  const seconds = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(cpu);
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  if (result.bytes !== megabytes * MB || result.sha256 !== input.contentHash) throw new Error(`bad download: ${JSON.stringify(result)}`);
-  return { seconds, growthMb: (peak - baseline) / MB, userSeconds: used.user / 1e6, sysSeconds: used.system / 1e6 };
-}
-
 async function curlToDisk(url: string, path: string): Promise<number> {
   const auth = Buffer.from(`${SANDBOX_CLIENT_ID}:${SANDBOX_API_KEY}`).toString('base64');
   const started = performance.now();
@@ -147,30 +110,6 @@ async function curlToDisk(url: string, path: string): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   if ((await stat(path)).size !== megabytes * MB) throw new Error('curl downloaded the wrong size');
   return seconds;
-}
-
-/** `npm run sandbox` in a child process, resolved once it prints its URL. */
-function startSandboxProcess(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cmd/sandbox.ts'], {
-    env: {
-      ...process.env,
-      SANDBOX_PORT: String(port),
-      SANDBOX_STATEMENT_BYTES: String(megabytes * MB),
-      SANDBOX_JOB_DURATION_MS: '50',
-      MX_BASE_URL: '',
-      MX_CLIENT_ID: '',
-      MX_API_KEY: '',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolveStart, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('listening on')) resolveStart(child);
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited (${code}): ${output}`)));
-  });
 }
 
 main().catch((err: unknown) => {

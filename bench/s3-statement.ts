@@ -6,13 +6,11 @@
 // The sandbox and versitygw run as child processes, so their memory is not counted here.
 // Needs versitygw: bash scripts/install-versitygw.sh
 // Run: npx tsx bench/s3-statement.ts [megabytes] [rounds]
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../activities';
-import type { Activities, DownloadStatementInput, DownloadStatementResult } from '../activities/types';
+import type { Activities } from '../activities/types';
 import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../src/config';
 import { createMxClient } from '../src/mx/client';
 import { createLocalStorage } from '../src/storage/local';
@@ -21,8 +19,8 @@ import { PART_BYTES, QUEUE_SIZE } from '../src/storage/s3-writer';
 import type { Storage } from '../src/storage/types';
 import { freePort } from '../src/temporal/ports';
 import { startVersitygw } from '../test/helpers/versitygw';
+import { MB, downloadThroughActivity, prepareStatement, startSandboxProcess } from './statement-download';
 
-const MB = 1024 * 1024;
 const megabytes = Number(process.argv[2] ?? 500);
 const rounds = Number(process.argv[3] ?? 2);
 const TARGET_RSS_MB = 64;
@@ -38,7 +36,7 @@ interface Backend {
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const port = await freePort();
-  const sandbox = await startSandboxProcess(port);
+  const sandbox = await startSandboxProcess(port, megabytes * MB);
   const s3 = await startVersitygw();
   const dir = await mkdtemp(join(resolve('.tmp'), 'bench-s3-'));
   try {
@@ -62,7 +60,7 @@ async function main(): Promise<void> {
       const order = round % 2 === 1 ? backends : [...backends].reverse();
       for (const backend of order) {
         const key = `bench/${randomUUID()}.pdf`;
-        const run = await downloadThroughActivity(backend.activities, { ...statement, key });
+        const run = await downloadThroughActivity(backend.activities, { ...statement, key }, megabytes * MB);
         await backend.storage.remove(key);
         backend.seconds.push(run.seconds);
         backend.growthMb.push(run.growthMb);
@@ -93,63 +91,6 @@ async function main(): Promise<void> {
 }
 
 const rate = (seconds: number) => (megabytes / seconds).toFixed(0);
-
-/** A connected MX Bank member with statements, made through the same activities. */
-async function prepareStatement(activities: Activities): Promise<Omit<DownloadStatementInput, 'key'>> {
-  const user = await activities.ensureUser({ id: `bench-${randomUUID()}` });
-  const institution = await activities.findInstitution({ code: 'mxbank', requireStatements: true });
-  const member = await activities.ensureMember({
-    userGuid: user.guid,
-    institutionCode: 'mxbank',
-    credentialFields: institution.credentials,
-    credentials: { LOGIN: 'mxuser', PASSWORD: 'password' },
-    skipAggregation: true,
-  });
-  const ref = { userGuid: user.guid, memberGuid: member.guid };
-  await activities.startStatementsJob(ref);
-  while ((await activities.readMemberStatus(ref)).isBeingAggregated) await new Promise((r) => setTimeout(r, 50));
-  const [first] = await activities.listStatements(ref);
-  if (!first) throw new Error('the sandbox produced no statement');
-  return { ...ref, statementGuid: first.guid, contentHash: first.contentHash };
-}
-
-async function downloadThroughActivity(activities: Activities, input: DownloadStatementInput) {
-  global.gc?.();
-  const baseline = process.memoryUsage().rss;
-  let peak = baseline;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
-  const started = performance.now();
-  const result = (await new MockActivityEnvironment().run(activities.downloadStatement, input)) as DownloadStatementResult;
-  const seconds = (performance.now() - started) / 1000;
-  clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  if (result.bytes !== megabytes * MB || result.sha256 !== input.contentHash) throw new Error(`bad download: ${JSON.stringify(result)}`);
-  return { seconds, growthMb: (peak - baseline) / MB };
-}
-
-/** `npm run sandbox` in a child process, resolved once it prints its URL. */
-function startSandboxProcess(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cmd/sandbox.ts'], {
-    env: {
-      ...process.env,
-      SANDBOX_PORT: String(port),
-      SANDBOX_STATEMENT_BYTES: String(megabytes * MB),
-      SANDBOX_JOB_DURATION_MS: '50',
-      MX_BASE_URL: '',
-      MX_CLIENT_ID: '',
-      MX_API_KEY: '',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolveStart, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('listening on')) resolveStart(child);
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited (${code}): ${output}`)));
-  });
-}
 
 main().catch((err: unknown) => {
   console.error(err);

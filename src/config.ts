@@ -1,177 +1,13 @@
 // The one place that reads the environment. Everything else receives a typed Config.
-import { z } from 'zod';
+import { configSchema, type ConfigEnv } from './config-schema';
 import { parseProxyUrl, type ProxySettings } from './mx/proxy';
-import { DEFAULT_MX_API_VERSION, MX_API_VERSIONS, type MxApiVersion } from './mx/versions';
+import type { MxApiVersion } from './mx/versions';
+import type { SandboxOptions } from './sandbox/server';
 import { parseS3Url } from './storage/s3-location';
 import type { S3Settings } from './storage/s3';
 
-const port = z.coerce.number().int().min(0).max(65535);
-const durationMs = z.coerce.number().int().positive();
-/** A Temporal duration as people write it: 90s, 30m, 6h, 1d. */
-const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'must be a number with a unit: ms, s, m, h or d (e.g. 6h)');
-/** A 32-byte key (payload codec or sealing), base64; `whence` says where a good value comes from. */
-const base64Key = (whence = 'openssl rand -base64 32') =>
-  z
-    .string()
-    .regex(/^[A-Za-z0-9+/]{43}=$/, `must be 32 bytes, base64-encoded (${whence})`)
-    .optional();
-const base64Keys = z
-  .string()
-  .regex(/^[A-Za-z0-9+/]{43}=(,[A-Za-z0-9+/]{43}=)*$/, 'must be comma-separated 32-byte base64 keys')
-  .optional();
-// Proxy URLs may carry a password: the message says what is wrong, never the value.
-const proxyUrl = z.string().superRefine((value, ctx) => {
-  try {
-    parseProxyUrl(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-  }
-});
-
-// STORAGE_URL=s3://bucket/prefix; the message says what is wrong with it.
-const storageUrl = z.string().superRefine((value, ctx) => {
-  try {
-    parseS3Url(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-  }
-});
-// An S3 endpoint: credentials travel in the SDK's signature, never in the URL.
-const s3Endpoint = z.string().superRefine((value, ctx) => {
-  // Before parsing, and any "@": a secret key may hold "/", which moves it out of the URL's user info.
-  if (value.includes('@')) {
-    return void ctx.addIssue({
-      code: 'custom',
-      message: 'must not contain credentials; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY instead',
-    });
-  }
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return void ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL such as http://127.0.0.1:7070' });
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    ctx.addIssue({ code: 'custom', message: 'must be an http(s) URL such as http://127.0.0.1:7070' });
-});
-
-const schema = z
-  .object({
-    MX_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
-    MX_CLIENT_ID: z.string().min(1).optional(),
-    MX_API_KEY: z.string().min(1).optional(),
-    MX_TIMEOUT_MS: durationMs.default(30_000),
-    // curl's names; the lowercase spelling wins when both are set, as in curl.
-    HTTPS_PROXY: proxyUrl.optional(),
-    https_proxy: proxyUrl.optional(),
-    HTTP_PROXY: proxyUrl.optional(),
-    http_proxy: proxyUrl.optional(),
-    NO_PROXY: z.string().optional(),
-    no_proxy: z.string().optional(),
-    MX_API_VERSION: z.enum(MX_API_VERSIONS, { error: `must be one of ${MX_API_VERSIONS.join(', ')}` }).default(DEFAULT_MX_API_VERSION),
-    TEMPORAL_TASK_QUEUE: z.string().min(1).default('mx-guides'),
-    STORAGE_DIR: z.string().min(1).default('.data/storage'),
-    DATA_DIR: z.string().min(1).default('.data'),
-    TEMPORAL_PORT: port.default(7233),
-    TEMPORAL_UI_PORT: port.default(8233),
-    SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
-    SANDBOX_PORT: port.default(8090),
-    SANDBOX_SEED: z.coerce.number().int().optional(),
-    SANDBOX_JOB_DURATION_MS: durationMs.optional(),
-    SANDBOX_CHALLENGE_EXPIRY_MS: durationMs.optional(),
-    SANDBOX_TRANSACTIONS_PER_ACCOUNT: z.coerce.number().int().positive().optional(),
-    SANDBOX_STATEMENT_BYTES: z.coerce.number().int().positive().optional(),
-    SANDBOX_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
-    SUPPORT_WEB_HOST: z.string().min(1).default('127.0.0.1'),
-    SUPPORT_WEB_PORT: port.default(8088),
-    SUPPORT_WEB_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-    CODEC_PORT: port.default(8234),
-    CODEC_HOST: z.string().min(1).default('127.0.0.1'),
-    CODEC_CORS_ORIGINS: z
-      .string()
-      .regex(/^https?:\/\/[^\s,]+(,https?:\/\/[^\s,]+)*$/, 'must be comma-separated http(s) origins, e.g. http://localhost:8080')
-      .optional(),
-    PAYLOAD_CODEC_KEY: base64Key(),
-    PAYLOAD_CODEC_PREVIOUS_KEYS: base64Keys,
-    PAYLOAD_SEAL_KEY: base64Key(),
-    PAYLOAD_SEAL_PREVIOUS_KEYS: base64Keys,
-    PAYLOAD_SEAL_PUBLIC_KEY: base64Key('the content of <DATA_DIR>/seal.pub, or npm run -s seal-keys'),
-    WORKER_SHUTDOWN_GRACE_MS: durationMs.default(20_000),
-    WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
-    LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
-    // S3-compatible storage (README, "Storage"): the AWS SDK's own variable names. The keys are only
-    // checked for presence here; the SDK reads them, and they never enter Config.
-    STORAGE_URL: storageUrl.optional(),
-    AWS_ENDPOINT_URL_S3: s3Endpoint.optional(),
-    AWS_ENDPOINT_URL: s3Endpoint.optional(),
-    AWS_REGION: z
-      .string()
-      .regex(/^[a-z0-9-]+$/, 'must be a region name such as us-east-1')
-      .optional(),
-    AWS_DEFAULT_REGION: z
-      .string()
-      .regex(/^[a-z0-9-]+$/, 'must be a region name such as us-east-1')
-      .optional(),
-    AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
-    AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-    // The worker's Prometheus endpoint (README, "Metrics"): off unless METRICS_PORT is set.
-    METRICS_PORT: z.coerce
-      .number({ error: 'must be a port number (0-65535; 0 = any free port), or unset for no metrics endpoint' })
-      .int('must be a whole port number (0-65535)')
-      .min(0, 'must be a port number 0-65535')
-      .max(65535, 'must be a port number 0-65535')
-      .optional(),
-    METRICS_HOST: z
-      .string()
-      .regex(/^[^\s/]+$/, 'must be a host name or IP address to listen on, such as 127.0.0.1 or 0.0.0.0')
-      .default('127.0.0.1'),
-    // MX webhooks in (npm run webhooks) and run events out (README, "Webhooks and events").
-    WEBHOOKS_HOST: z.string().min(1).default('127.0.0.1'),
-    WEBHOOKS_PORT: port.default(8091),
-    WEBHOOKS_USERNAME: z.string().min(1).optional(),
-    WEBHOOKS_PASSWORD: z.string().min(16, 'must be at least 16 characters').optional(),
-    MX_WEBHOOKS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('off'),
-    WEBHOOKS_FALLBACK_POLL_MS: durationMs.default(60_000),
-    EVENTS_URL: z.url({ protocol: /^https?$/ }).optional(),
-    EVENTS_SECRET: z.string().min(32, 'must be at least 32 characters (openssl rand -hex 32)').optional(),
-    // Refresh schedules (npm run schedules): defaults for `create`, each overridable by its flag.
-    REFRESH_INTERVAL: duration.default('6h'),
-    REFRESH_JITTER: duration.default('15m'),
-    REFRESH_CATCHUP_WINDOW: duration.default('1d'),
-  })
-  .superRefine((env, ctx) => {
-    // Real MX needs real keys; the sandbox has its own defaults.
-    if (env.MX_BASE_URL) {
-      const url = new URL(env.MX_BASE_URL);
-      if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        const message = 'must be https:// (MX serves only HTTPS; http:// would send the API key in clear text), except on loopback';
-        ctx.addIssue({ code: 'custom', path: ['MX_BASE_URL'], message });
-      }
-      for (const key of ['MX_CLIENT_ID', 'MX_API_KEY'] as const) {
-        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when MX_BASE_URL is set' });
-      }
-    }
-    if (env.STORAGE_URL) {
-      if (!env.AWS_ENDPOINT_URL_S3 && !env.AWS_ENDPOINT_URL && !env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
-        const message = "is required when STORAGE_URL is set without AWS_ENDPOINT_URL_S3 (the bucket's AWS region, e.g. us-east-1)";
-        ctx.addIssue({ code: 'custom', path: ['AWS_REGION'], message });
-      }
-      for (const [key, other] of [
-        ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'],
-        ['AWS_SECRET_ACCESS_KEY', 'AWS_ACCESS_KEY_ID'],
-      ] as const) {
-        if (env[key] && !env[other]) ctx.addIssue({ code: 'custom', path: [other], message: `is required when ${key} is set` });
-      }
-    }
-  });
-
-/** localhost, 127.0.0.0/8 and ::1: traffic that never leaves the machine. */
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
-
 /** Every variable loadConfig reads (Temporal's own TEMPORAL_ADDRESS etc. are read by @temporalio/envconfig). */
-export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(configSchema.shape);
 
 /** Sandbox credentials used when MX_BASE_URL is not set. Not secret: the sandbox runs on loopback. */
 export const SANDBOX_CLIENT_ID = 'sandbox-client';
@@ -195,18 +31,11 @@ export interface Config {
   storage?: { kind: 'local' } | ({ kind: 's3' } & S3Settings);
   dataDir: string;
   temporal: { port: number; uiPort: number };
-  sandbox: {
-    host: string;
-    port: number;
-    /** Sandbox-only knobs (npm run sandbox); undefined = the sandbox's defaults. */
-    seed?: number;
-    jobDurationMs?: number;
-    challengeExpiryMs?: number;
-    transactionsPerAccount?: number;
-    statementBytes?: number;
-    webhookUrl?: string;
-    webhookAuth?: { username: string; password: string };
-  };
+  /** Sandbox-only knobs (npm run sandbox), typed as the sandbox takes them; undefined = the sandbox's defaults. */
+  sandbox: { host: string; port: number } & Pick<
+    SandboxOptions,
+    'seed' | 'jobDurationMs' | 'challengeExpiryMs' | 'transactionsPerAccount' | 'statementBytes' | 'webhookUrl' | 'webhookAuth'
+  >;
   supportWeb: { host: string; port: number; token: string | undefined };
   /** previousKeys: retired keys that still decrypt old histories after a rotation. */
   codec: {
@@ -249,7 +78,7 @@ export class ConfigError extends Error {
 /** Reads the environment; throws one ConfigError naming every missing or invalid variable (never its value). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = schema.safeParse(cleaned);
+  const parsed = configSchema.safeParse(cleaned);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
@@ -311,7 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** STORAGE_URL's bucket and prefix with the SDK's endpoint and region settings (credentials stay with the SDK). */
-function s3Settings(e: z.infer<typeof schema>): S3Settings {
+function s3Settings(e: ConfigEnv): S3Settings {
   const endpoint = e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL;
   // S3-compatible servers mostly ignore the region, but SigV4 signs one.
   const region = e.AWS_REGION ?? e.AWS_DEFAULT_REGION ?? 'us-east-1';

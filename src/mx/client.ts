@@ -1,25 +1,24 @@
 // A typed client for the MX Platform API endpoints the two guides use (their steps in workflows/), in
 // the guides' v20111101 vocabulary whichever version it talks: the version adapter (./versions) spells headers,
 // bodies and query parameters for the version chosen. Every call takes an optional AbortSignal; lists
-// are async iterators over every page. The shapes are in client-types.ts.
+// are async iterators over every page. The shapes are in client-types.ts, the member calls in
+// member-calls.ts, the plumbing they share in call-helpers.ts.
 import { z } from 'zod';
-import type { CallOptions, CredentialValue, DateWindow, MemberCallOptions, MxClient, MxClientOptions, PageOptions } from './client-types';
-import { createMxHttp, type MxHttp, type Query } from './http';
-import { MAX_INSTITUTIONS_PER_PAGE, MAX_PER_PAGE, paginate, type Page } from './pagination';
+import type { CallOptions, DateWindow, MxClient, MxClientOptions, PageOptions } from './client-types';
+import { lister, must, pageReader, path, type ListCall } from './call-helpers';
+import { createMxHttp, type MxHttp } from './http';
+import { memberCalls } from './member-calls';
+import { MAX_INSTITUTIONS_PER_PAGE, MAX_PER_PAGE } from './pagination';
 import { DEFAULT_MX_API_VERSION, MX_API_VERSIONS, mxVersion, type MxVersion } from './versions';
 import {
   accountSchema,
-  challengeSchema,
   credentialSchema,
   envelope,
   listEnvelope,
-  memberSchema,
-  memberStatusSchema,
   statementSchema,
   transactionSchema,
   userSchema,
   type MxAccount,
-  type MxChallenge,
   type MxTransaction,
 } from './schemas';
 
@@ -27,14 +26,10 @@ export type * from './client-types';
 
 const users = listEnvelope('users', userSchema);
 const credentials = listEnvelope('credentials', credentialSchema);
-const members = listEnvelope('members', memberSchema);
-const challenges = listEnvelope('challenges', challengeSchema);
 const accounts = listEnvelope('accounts', accountSchema);
 const transactions = listEnvelope('transactions', transactionSchema);
 const statements = listEnvelope('statements', statementSchema);
 const user = envelope('user', userSchema);
-const member = envelope('member', memberSchema);
-const memberStatus = envelope('member', memberStatusSchema);
 const statement = envelope('statement', statementSchema);
 
 const optionsSchema = z.object({
@@ -54,63 +49,6 @@ export function createMxClient(options: MxClientOptions): MxClient {
   const version = mxVersion(checked.data.apiVersion ?? DEFAULT_MX_API_VERSION);
   const http = createMxHttp(options, { json: version.jsonHeaders, pdf: version.pdfHeaders });
   return { ...userCalls(http), ...institutionCalls(http, version), ...memberCalls(http, version), ...dataCalls(http, version) };
-}
-
-/** Builds a path, percent-encoding each identifier and refusing empty ones. */
-function path(strings: TemplateStringsArray, ...ids: string[]): string {
-  return strings.reduce((out, part, i) => {
-    if (i >= ids.length) return out + part;
-    const id = ids[i];
-    if (!id) throw new TypeError(`MX path ${strings.join('{}')}: identifier ${i + 1} is empty`);
-    return out + part + encodeURIComponent(id);
-  }, '');
-}
-
-const emptyPagination = { current_page: 1, per_page: 0, total_entries: 0, total_pages: 0 };
-
-/** One GET of a list endpoint: which endpoint, where, with which filters. */
-interface ListCall {
-  endpoint: string;
-  path: string;
-  query?: Query;
-  signal?: AbortSignal;
-}
-
-type ListSchema<K extends string, T> = z.ZodType<{ [P in K]: T[] } & { pagination: Page<T>['pagination'] }>;
-
-/**
- * One list endpoint as an async iterator over all of its pages. The call is built lazily, so a bad
- * identifier surfaces from the first `next()` like any other failure.
- */
-async function* lister<K extends string, T>(
-  http: MxHttp,
-  key: K,
-  schema: ListSchema<K, T>,
-  build: () => ListCall,
-  perPage?: number,
-): AsyncGenerator<T> {
-  yield* paginate(pageReader(http, key, schema, build()), perPage);
-}
-
-/** Reads one page of a list endpoint. */
-function pageReader<K extends string, T>(
-  http: MxHttp,
-  key: K,
-  schema: ListSchema<K, T>,
-  call: ListCall,
-): (page: number, perPage: number) => Promise<Page<T>> {
-  return async (page, recordsPerPage) => {
-    const query = { ...call.query, page, records_per_page: recordsPerPage };
-    const { data } = await http.json({ ...call, method: 'GET', query, schema });
-    if (!data) return { items: [], pagination: emptyPagination };
-    return { items: data[key], pagination: data.pagination };
-  };
-}
-
-/** For calls whose success always has a body. */
-async function must<T>(result: Promise<{ data: T | null }>): Promise<T> {
-  const { data } = await result;
-  return data as T;
 }
 
 function userCalls(http: MxHttp): Pick<MxClient, 'createUser' | 'listUsers' | 'readUser'> {
@@ -165,117 +103,6 @@ function institutionCalls(
         signal: options?.signal,
       });
       return lister(http, 'credentials', credentials, call);
-    },
-  };
-}
-
-type MemberCalls = Pick<
-  MxClient,
-  | 'createMember'
-  | 'readMember'
-  | 'updateMember'
-  | 'listMembers'
-  | 'readMemberStatus'
-  | 'aggregateMember'
-  | 'fetchStatements'
-  | 'resumeAggregation'
-  | 'listMemberChallenges'
->;
-
-/** A call that answers with one member. */
-interface MemberRequest {
-  endpoint: string;
-  method: 'GET' | 'POST' | 'PUT';
-  path: string;
-  body?: unknown;
-  /** Values that must never appear in an error or log (credentials, MFA answers). */
-  secrets?: string[];
-  /** What a 409 means for this call. */
-  conflict?: 'job' | 'duplicate';
-  signal?: AbortSignal;
-  headers?: Record<string, string>;
-}
-
-function memberCalls(http: MxHttp, version: MxVersion): MemberCalls {
-  const memberPath = (userGuid: string, memberGuid: string, tail = '') => path`/users/${userGuid}/members/${memberGuid}` + tail;
-  const sendForMember = async (request: MemberRequest) => (await must(http.json({ ...request, schema: member }))).member;
-  const secretValues = (list: CredentialValue[] | undefined) => (list ?? []).map((credential) => credential.value);
-
-  return {
-    async createMember(userGuid, body, options) {
-      return await sendForMember({
-        endpoint: 'createMember',
-        method: 'POST',
-        path: path`/users/${userGuid}/members`,
-        body: version.createMemberBody(body),
-        secrets: secretValues(body.credentials),
-        conflict: 'duplicate',
-        signal: options?.signal,
-        headers: callbackHeader(options),
-      });
-    },
-    async readMember(userGuid, memberGuid, options) {
-      return await sendForMember({
-        endpoint: 'readMember',
-        method: 'GET',
-        path: memberPath(userGuid, memberGuid),
-        signal: options?.signal,
-      });
-    },
-    async updateMember(userGuid, memberGuid, body, options) {
-      return await sendForMember({
-        endpoint: 'updateMember',
-        method: 'PUT',
-        path: memberPath(userGuid, memberGuid),
-        body: version.updateMemberBody(body),
-        secrets: secretValues(body.credentials),
-        conflict: 'duplicate',
-        signal: options?.signal,
-        headers: callbackHeader(options),
-      });
-    },
-    listMembers(userGuid, options) {
-      return lister(http, 'members', members, () => ({
-        endpoint: 'listMembers',
-        path: path`/users/${userGuid}/members`,
-        signal: options?.signal,
-      }));
-    },
-    async readMemberStatus(userGuid, memberGuid, options) {
-      const at = memberPath(userGuid, memberGuid, '/status');
-      return (
-        await must(http.json({ endpoint: 'readMemberStatus', method: 'GET', path: at, schema: memberStatus, signal: options?.signal }))
-      ).member;
-    },
-    async aggregateMember(userGuid, memberGuid, options) {
-      const at = memberPath(userGuid, memberGuid, '/aggregate');
-      return await sendForMember({ endpoint: 'aggregateMember', method: 'POST', path: at, conflict: 'job', signal: options?.signal });
-    },
-    async fetchStatements(userGuid, memberGuid, options) {
-      const at = memberPath(userGuid, memberGuid, '/fetch_statements');
-      return await sendForMember({ endpoint: 'fetchStatements', method: 'POST', path: at, conflict: 'job', signal: options?.signal });
-    },
-    async resumeAggregation(userGuid, memberGuid, answers, options) {
-      return await sendForMember({
-        endpoint: 'resumeAggregation',
-        method: 'PUT',
-        path: memberPath(userGuid, memberGuid, '/resume'),
-        body: { member: { challenges: answers } },
-        secrets: secretValues(answers),
-        signal: options?.signal,
-      });
-    },
-    async listMemberChallenges(userGuid, memberGuid, options) {
-      const call = { endpoint: 'listMemberChallenges', path: memberPath(userGuid, memberGuid, '/challenges'), signal: options?.signal };
-      // 204 (not challenged) is an empty list, so this reads its pages itself rather than with `lister`.
-      const pages = paginate(async (page, recordsPerPage) => {
-        const query = { page, records_per_page: recordsPerPage };
-        const { data } = await http.json({ ...call, method: 'GET', query, schema: challenges, allowNoContent: true });
-        return data ? { items: data.challenges, pagination: data.pagination } : { items: [], pagination: emptyPagination };
-      });
-      const all: MxChallenge[] = [];
-      for await (const challenge of pages) all.push(challenge);
-      return all;
     },
   };
 }
@@ -357,9 +184,4 @@ function dataCalls(http: MxHttp, version: MxVersion): DataCalls {
       return await http.download(request, options.into);
     },
   };
-}
-
-/** MX's header for the value it repeats on the member's webhooks. */
-function callbackHeader(options: MemberCallOptions | undefined): Record<string, string> | undefined {
-  return options?.callbackPayload ? { 'x-callback-payload': options.callbackPayload } : undefined;
 }

@@ -7,39 +7,18 @@
 // and the copy this reader saves was the last thing keeping the download below curl's speed.
 // This is deliberately small: one request per connection (`Connection: close`), HTTP/1.1 framing by
 // Content-Length, chunked transfer coding, or end of connection. Everything else in the MX client
-// stays on ky.
+// stays on ky. The request and response types are in download-types.ts, the HTTP/1.1 framing in http1-framing.ts.
 import net from 'node:net';
 import tls from 'node:tls';
 import type { ByteSink } from '../storage/types';
 import { RawGetError } from './download-errors';
+import type { RawGetRequest, RawGetResponse } from './download-types';
 import { MIN_TLS_VERSION } from './egress';
-import type { Proxy } from './proxy';
+import { ChunkedDecoder, framingOf, parseHead, type Framing } from './http1-framing';
 import { openTunnel } from './tunnel';
 
 export { RawGetError, type RawGetFailureKind } from './download-errors';
-
-export interface RawGetRequest {
-  url: URL;
-  headers: Record<string, string>;
-  /** Allowed until the response head arrives, and then between two reads of the body. */
-  timeoutMs: number;
-  signal?: AbortSignal;
-  /** Extra TLS settings for https (a private CA, say); never below TLS 1.2. */
-  tls?: tls.ConnectionOptions;
-  /** A forward proxy: CONNECT tunnel for https, absolute-form requests for http. */
-  proxy?: Proxy;
-}
-
-export interface RawGetResponse {
-  status: number;
-  /** Lowercased names; repeated headers joined with ", ". */
-  headers: Map<string, string>;
-  /** Body bytes pushed into the sink (2xx), or read into `errorText` (otherwise). */
-  bytes: number;
-  contentLength: number | null;
-  /** The start of a non-2xx body, for the error message. */
-  errorText: string;
-}
+export type { RawGetRequest, RawGetResponse } from './download-types';
 
 const READ_BUFFER_BYTES = 512 * 1024;
 const MAX_HEAD_BYTES = 64 * 1024;
@@ -53,8 +32,6 @@ export function rawGet(request: RawGetRequest, sink: ByteSink, onHead?: (respons
   request.signal?.throwIfAborted();
   return new Promise((resolve, reject) => new Exchange(request, sink, onHead, resolve, reject).start());
 }
-
-type Framing = { kind: 'length'; remaining: number } | { kind: 'chunked' } | { kind: 'close' } | { kind: 'none' };
 
 class Exchange {
   private socket: net.Socket | null = null;
@@ -308,80 +285,6 @@ class Exchange {
     if (this.headTimer) clearTimeout(this.headTimer);
     this.request.signal?.removeEventListener('abort', this.onAbort);
     this.socket?.destroy();
-  }
-}
-
-function parseHead(text: string): RawGetResponse {
-  const [statusLine = '', ...lines] = text.split('\r\n');
-  const match = /^HTTP\/1\.[01] (\d{3})(?: |$)/.exec(statusLine);
-  if (!match) throw new RawGetError('protocol', 'response does not start with an HTTP/1.x status line');
-  const headers = new Map<string, string>();
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) throw new RawGetError('protocol', 'malformed response header line');
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    headers.set(name, headers.has(name) ? `${headers.get(name)}, ${value}` : value);
-  }
-  return { status: Number(match[1]), headers, bytes: 0, contentLength: null, errorText: '' };
-}
-
-function framingOf(response: RawGetResponse): Framing {
-  if (response.status === 204 || response.status === 304) return { kind: 'none' };
-  const coding = response.headers.get('transfer-encoding');
-  if (coding) return /(?:^|,)\s*chunked\s*$/i.test(coding) ? { kind: 'chunked' } : { kind: 'close' };
-  const length = response.headers.get('content-length');
-  if (length === undefined) return { kind: 'close' };
-  const values = new Set(length.split(',').map((v) => v.trim()));
-  const [only] = values;
-  if (values.size !== 1 || !only || !/^\d+$/.test(only)) throw new RawGetError('protocol', 'invalid Content-Length header');
-  const remaining = Number(only);
-  return remaining === 0 ? { kind: 'none' } : { kind: 'length', remaining };
-}
-
-/** Chunked transfer coding (RFC 9112 §7.1): sizes in hex, optional extensions, trailers ignored. */
-class ChunkedDecoder {
-  done = false;
-  private state: 'size' | 'data' | 'data-end' | 'trailer' = 'size';
-  private line = '';
-  private remaining = 0;
-
-  feed(data: Buffer, emit: (piece: Buffer) => void): void {
-    let i = 0;
-    while (i < data.length && !this.done) {
-      if (this.state === 'data') {
-        const take = Math.min(this.remaining, data.length - i);
-        emit(data.subarray(i, i + take));
-        i += take;
-        this.remaining -= take;
-        if (this.remaining === 0) this.state = 'data-end';
-        continue;
-      }
-      const newline = data.indexOf(0x0a, i);
-      const end = newline < 0 ? data.length : newline;
-      this.line += data.toString('latin1', i, end);
-      if (this.line.length > 4096) throw new RawGetError('protocol', 'chunked encoding line too long');
-      i = end;
-      if (newline < 0) break;
-      i++;
-      const line = this.line.replace(/\r$/, '');
-      this.line = '';
-      this.onLine(line);
-    }
-  }
-
-  private onLine(line: string): void {
-    if (this.state === 'data-end') {
-      if (line !== '') throw new RawGetError('protocol', 'chunk not followed by CRLF');
-      this.state = 'size';
-    } else if (this.state === 'size') {
-      const size = /^([0-9a-fA-F]{1,12})\s*(?:;.*)?$/.exec(line);
-      if (!size) throw new RawGetError('protocol', 'invalid chunk size');
-      this.remaining = parseInt(size[1]!, 16);
-      this.state = this.remaining === 0 ? 'trailer' : 'data';
-    } else if (line === '') {
-      this.done = true;
-    }
   }
 }
 

@@ -4,6 +4,7 @@ import { createActivities } from '../../activities';
 import type { EnsureMemberInput } from '../../activities/types';
 import type { MxClient } from '../../src/mx/client';
 import type { MxMember } from '../../src/mx/schemas';
+import { CHALLENGE_PASSWORDS } from '../../src/sandbox/mx-bank';
 import { connectMember, failureOf, idle, startHarness, waitForMember, type Harness } from './setup';
 
 let h: Harness;
@@ -253,13 +254,7 @@ describe('jobs and status', () => {
 });
 
 describe('MFA', () => {
-  it.each([
-    ['challenge', 'TEXT'],
-    ['options', 'OPTIONS'],
-    ['image', 'IMAGE_DATA'],
-    ['token', 'TOKEN'],
-    ['image_options', 'IMAGE_OPTIONS'],
-  ])('password %s raises a %s challenge that "correct" answers', async (password, type) => {
+  it.each(Object.entries(CHALLENGE_PASSWORDS))('password %s raises a %s challenge that "correct" answers', async (password, type) => {
     const ref = await connectMember(h, password);
     await waitForMember(h, ref, (s) => s.connectionStatus === 'CHALLENGED');
     const challenges = await h.activities.listChallenges(ref);

@@ -4,7 +4,7 @@
 // (test/mx/fixtures/egress-client.ts), as the worker is.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { createProxy } from 'proxy';
 import { createMxClient } from '../../src/mx/client';
 import { bypassesProxy, proxyFor } from '../../src/mx/proxy';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
+import { selfSignedCert } from '../helpers/self-signed-cert';
 
 const run = promisify(execFile);
 const API_KEY = 'egress-api-key-4242';
@@ -32,24 +33,7 @@ const proxied: string[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'egress-'));
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=Egress Test CA',
-    '-addext',
-    'subjectAltName=IP:127.0.0.1',
-    '-keyout',
-    join(dir, 'key.pem'),
-    '-out',
-    join(dir, 'ca.pem'),
-  ]);
-  [key, cert] = await Promise.all([readFile(join(dir, 'key.pem'), 'utf8'), readFile(join(dir, 'ca.pem'), 'utf8')]);
+  ({ key, cert } = await selfSignedCert(dir, 'Egress Test CA'));
   sandbox = await startSandbox({ clientId: 'egress-client', apiKey: API_KEY, jobDurationMs: 100, statementBytes: 200_000 });
   closers.push(() => sandbox.close());
 
@@ -89,7 +73,7 @@ async function httpsFront(options: tls.TlsOptions = {}): Promise<string> {
 async function client(mode: 'guide' | 'probe', env: Record<string, string>): Promise<{ result: Record<string, unknown>; output: string }> {
   const fixture = join(import.meta.dirname, 'fixtures', 'egress-client.ts');
   const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', fixture, mode], {
-    env: { PATH: process.env.PATH, MX_CLIENT_ID: 'egress-client', MX_API_KEY: API_KEY, NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem'), ...env },
+    env: { PATH: process.env.PATH, MX_CLIENT_ID: 'egress-client', MX_API_KEY: API_KEY, NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem'), ...env },
     timeout: 30_000,
   });
   return { result: JSON.parse(stdout.trim().split('\n').at(-1)!), output: stdout + stderr };

@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- wire JSON: the assertions and the OpenAPI validator check its shape */
 // Every MX Bank outcome: the password picks the end state, the MFA answer the outcome of a resume.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { END_STATE_PASSWORDS } from '../../src/sandbox/mx-bank';
+import { CHALLENGE_PASSWORDS, END_STATE_PASSWORDS } from '../../src/sandbox/mx-bank';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server';
 import { PASSWORD_GUID, SandboxClient } from './helpers/client';
 
@@ -85,13 +85,13 @@ describe('MX Bank passwords', () => {
 });
 
 describe('MX Bank challenges', () => {
-  it.each([
-    ['challenge', 'TEXT'],
-    ['options', 'OPTIONS'],
-    ['image', 'IMAGE_DATA'],
-    ['token', 'TOKEN'],
-    ['image_options', 'IMAGE_OPTIONS'],
-  ])('password %s asks a %s challenge; "correct" connects', async (password, type) => {
+  it('the documented passwords and the challenge each asks', () => {
+    // The guide's table, checked here once; the tests below and elsewhere iterate CHALLENGE_PASSWORDS.
+    const rows = Object.entries(CHALLENGE_PASSWORDS).map(([password, type]) => `${password}=${type}`);
+    expect(rows.join(' ')).toBe('challenge=TEXT options=OPTIONS image=IMAGE_DATA token=TOKEN image_options=IMAGE_OPTIONS');
+  });
+
+  it.each(Object.entries(CHALLENGE_PASSWORDS))('password %s asks a %s challenge; "correct" connects', async (password, type) => {
     const { status, path } = await memberWith(password);
     expect(status).toMatchObject({ connection_status: 'CHALLENGED', is_being_aggregated: true });
     expect(status.challenges).toHaveLength(1);

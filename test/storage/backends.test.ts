@@ -1,6 +1,7 @@
 // The guarantees every Storage backend gives, run against each: the local folder and an S3-compatible
-// bucket (versitygw on loopback, test/helpers/versitygw.ts). What only one backend does (lend/filled and
-// resume for local, multipart clean-up and hash metadata for S3) is tested in local.test.ts and s3.test.ts.
+// bucket (versitygw on loopback, test/helpers/versitygw.ts). What only one backend does (parallel slices
+// and resume for local, multipart clean-up and hash metadata for S3) is tested in local.test.ts,
+// partial.test.ts and s3.test.ts.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -251,9 +252,14 @@ describe.each([
   it.each([
     ['', /non-empty/],
     ['../escape', /"\.\." segment/],
+    ['a/../../b', /"\.\." segment/],
     ['/etc/passwd', /absolute/],
     ['a\\b', /backslash/],
+    ['a\0b', /NUL/],
     ['a//b', /empty segment/],
+    ['a/', /empty segment/],
+    ['./a', /"\." segment/],
+    ['C:/x', /drive letter/],
     ['.x.partial', /partial files/],
   ])('refuses the key %j, naming the problem', async (key, problem) => {
     const error = await storage.put(key, ['x']).catch((e: unknown) => e);

@@ -2,7 +2,6 @@
 // v20250224, the real activities. Same workflow input, same manifest as with v20111101; MFA, the
 // statements, and MX's 409 paths (duplicate member, another job running) included. Then a run in
 // flight while the setting changes: started by a v20111101 worker, finished by a v20250224 one.
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,16 +13,13 @@ import type { MxApiVersion } from '../../src/mx/versions';
 import { startSandbox } from '../../src/sandbox/server';
 import { createLocalStorage } from '../../src/storage/local';
 import { createWorker } from '../../src/worker/create-worker';
-import type { RunManifest } from '../../workflows/manifest';
 import { answerMfaUpdate, mfaAnswersSignal } from '../../workflows/messages';
 import { connectToTestServer, uniqueName, workflowBundlePath } from '../helpers/temporal';
 import { awaitingMfa, failureOf, FAST, resultOf, startGuideEnv, waitForProgress, type GuideEnv } from './guide-env';
+import { checkStatementFiles, meetStatementsJobConflict } from './statements-checks';
 
 interface Page {
   pagination: { total_entries: number };
-}
-interface StatementsPage extends Page {
-  statements: { guid: string; content_hash: string }[];
 }
 
 let env: GuideEnv;
@@ -37,18 +33,6 @@ afterAll(async () => {
 async function answer(handle: Awaited<ReturnType<GuideEnv['start']>>, value = 'correct') {
   const waiting = await waitForProgress(handle, awaitingMfa);
   return await handle.executeUpdate(answerMfaUpdate, { args: [{ answers: [{ guid: waiting.mfa.challenges[0]!.guid, value }] }] });
-}
-
-async function checkStatements(on: GuideEnv, manifest: RunManifest): Promise<void> {
-  const held = await on.sandboxGet<StatementsPage>(
-    `/users/${manifest.user.guid}/members/${manifest.member.guid}/statements?records_per_page=1000`,
-  );
-  const hashes = new Map(held.statements.map((s) => [s.guid, s.content_hash]));
-  expect(manifest.statements!.files).toHaveLength(held.pagination.total_entries);
-  for (const file of manifest.statements!.files) {
-    const bytes = readFileSync(join(on.storageDir, file.key));
-    expect(createHash('sha256').update(bytes).digest('hex')).toBe(hashes.get(file.guid));
-  }
 }
 
 describe('MX_API_VERSION=v20250224', () => {
@@ -73,7 +57,7 @@ describe('MX_API_VERSION=v20250224', () => {
     const manifest = await resultOf(handle);
     expect(manifest.attempts).toMatchObject({ mfaRounds: 1, jobStarts: 1 });
     expect(manifest.statements!.count).toBeGreaterThan(0);
-    await checkStatements(env, manifest);
+    await checkStatementFiles(env, manifest);
   });
 
   it.each(['fetchAccountData', 'fetchStatements'] as const)('%s: reuses the member when MX answers 409 (duplicate)', async (type) => {
@@ -88,25 +72,8 @@ describe('MX_API_VERSION=v20250224', () => {
     expect(failure.type).toBe('InstitutionUnsupported');
   });
 
-  it(
-    "fetchStatements: meets MX's 409 (another job running) on the statements job, waits, starts it again",
-    { timeout: 60_000 },
-    async () => {
-      const slow = await startGuideEnv({ jobDurationMs: 3_000, apiVersion: 'v20250224' });
-      try {
-        slow.sandbox.setFaults({ serverError: { next: 1, match: '/fetch_statements' } });
-        const handle = await slow.start('fetchStatements', { userId: uniqueName('conflict') });
-        const starting = await waitForProgress(handle, (p) => p.memberGuid !== null && p.step === 'STARTING_JOB', 20_000, 20);
-        await slow.sandboxPost(`/users/${starting.userGuid}/members/${starting.memberGuid}/aggregate`);
-        const waiting = await waitForProgress(handle, (p) => /MX 409/.test(p.waitingFor), 20_000, 20);
-        expect(waiting.lastError).toMatch(/409/);
-        const manifest = await resultOf(handle);
-        expect(manifest.attempts.jobStarts).toBe(1);
-        await checkStatements(slow, manifest);
-      } finally {
-        await slow.close();
-      }
-    },
+  it("fetchStatements: meets MX's 409 (another job running) on the statements job, waits, starts it again", { timeout: 60_000 }, () =>
+    meetStatementsJobConflict(uniqueName('conflict'), 'v20250224'),
   );
 });
 

@@ -2,6 +2,7 @@
 // so the two run in parallel).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { CHALLENGE_PASSWORDS } from '../../src/sandbox/mx-bank';
 import { answerMfaUpdate, mfaAnswersSignal, type WorkflowTypeName } from '../../workflows/messages';
 import { awaitingMfa, failureOf, progressOf, recordHistory, resultOf, startGuideEnv, waitForProgress, type GuideEnv } from './guide-env';
 
@@ -37,27 +38,24 @@ export function guideScenarios(
     );
   });
 
-  it.each([
-    ['challenge', 'TEXT'],
-    ['options', 'OPTIONS'],
-    ['image', 'IMAGE_DATA'],
-    ['token', 'TOKEN'],
-    ['image_options', 'IMAGE_OPTIONS'],
-  ])('password %s: publishes a %s challenge and connects once answered through the update', async (password, challengeType) => {
-    const handle = await env.start(type, { password });
-    const waiting = await waitForProgress(handle, awaitingMfa);
-    expect(waiting.step).toBe('AWAITING_MFA');
-    const [challenge] = waiting.mfa.challenges;
-    expect(challenge?.type).toBe(challengeType);
-    if (challengeType === 'IMAGE_DATA') expect(challenge?.imageData).toMatch(/^data:image\/png;base64,/);
-    if (challengeType === 'OPTIONS') expect(challenge?.options?.map((o) => o.value)).toContain('correct');
-    if (challengeType === 'IMAGE_OPTIONS') expect(challenge?.imageOptions?.[0]?.dataUri).toMatch(/^data:image/);
-    const result = await handle.executeUpdate(answerMfaUpdate, { args: [{ answers: [{ guid: challenge!.guid, value: 'correct' }] }] });
-    expect(result).toMatchObject({ round: 1, outcome: 'CONNECTED' });
-    const manifest = await resultOf(handle);
-    expect(manifest.attempts.mfaRounds).toBe(1);
-    expect(JSON.stringify(await progressOf(handle))).not.toContain('"correct"');
-  });
+  it.each(Object.entries(CHALLENGE_PASSWORDS))(
+    'password %s: publishes a %s challenge and connects once answered through the update',
+    async (password, challengeType) => {
+      const handle = await env.start(type, { password });
+      const waiting = await waitForProgress(handle, awaitingMfa);
+      expect(waiting.step).toBe('AWAITING_MFA');
+      const [challenge] = waiting.mfa.challenges;
+      expect(challenge?.type).toBe(challengeType);
+      if (challengeType === 'IMAGE_DATA') expect(challenge?.imageData).toMatch(/^data:image\/png;base64,/);
+      if (challengeType === 'OPTIONS') expect(challenge?.options?.map((o) => o.value)).toContain('correct');
+      if (challengeType === 'IMAGE_OPTIONS') expect(challenge?.imageOptions?.[0]?.dataUri).toMatch(/^data:image/);
+      const result = await handle.executeUpdate(answerMfaUpdate, { args: [{ answers: [{ guid: challenge!.guid, value: 'correct' }] }] });
+      expect(result).toMatchObject({ round: 1, outcome: 'CONNECTED' });
+      const manifest = await resultOf(handle);
+      expect(manifest.attempts.mfaRounds).toBe(1);
+      expect(JSON.stringify(await progressOf(handle))).not.toContain('"correct"');
+    },
+  );
 
   it('lists the run under MxAwaitingMfa=true while it waits, and takes answers by signal', async () => {
     const handle = await env.start(type, { password: 'challenge' });
