@@ -19,11 +19,7 @@ describe('html escaping', () => {
     expect(html`<p title="${label}">${label}</p>`.value).toBe(
       '<p title="&#60;script&#62;alert(1)&#60;/script&#62;">&#60;script&#62;alert(1)&#60;/script&#62;</p>',
     );
-    expect(
-      html`<ul>
-        ${['<b>', html`<i>ok</i>`]}
-      </ul>`.value,
-    ).toBe('<ul>&#60;b&#62;<i>ok</i></ul>');
+    expect(html`<ul>${['<b>', html`<i>ok</i>`]}</ul>`.value).toBe('<ul>&#60;b&#62;<i>ok</i></ul>');
   });
 });
 

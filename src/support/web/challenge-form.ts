@@ -18,11 +18,11 @@ export interface ChallengeFormInput {
 export function challengeForm(input: ChallengeFormInput): SafeHtml {
   const action = `/runs/${encodeURIComponent(input.workflowId)}/answers`;
   return html`<form method="post" action="${action}" class="answers" data-run="${input.workflowId}">
-    <input type="hidden" name="_csrf" value="${input.csrfToken}" />
-    <input type="hidden" name="submission" value="${input.submissionId}" />
-    ${input.challenges.map((challenge, i) => challengeField(challenge, `${input.formKey}-${i}`))}
-    <button type="submit">Send answers</button>
-  </form>`;
+  <input type="hidden" name="_csrf" value="${input.csrfToken}">
+  <input type="hidden" name="submission" value="${input.submissionId}">
+  ${input.challenges.map((challenge, i) => challengeField(challenge, `${input.formKey}-${i}`))}
+  <button type="submit">Send answers</button>
+</form>`;
 }
 
 function challengeField(challenge: PendingChallenge, id: string): SafeHtml {
@@ -30,22 +30,18 @@ function challengeField(challenge: PendingChallenge, id: string): SafeHtml {
   const legend = html`<legend>${challenge.label ?? '(no question text)'} <span class="type">${challenge.type}</span></legend>`;
   switch (challenge.type) {
     case 'OPTIONS':
-      return html`<fieldset>
-        ${legend}${(challenge.options ?? []).map((option, j) =>
-          radio(name, `${id}-${j}`, option.value, html`${option.label ?? option.value ?? ''}`),
-        )}
-      </fieldset>`;
+      return html`<fieldset>${legend}${(challenge.options ?? []).map((option, j) =>
+        radio(name, `${id}-${j}`, option.value, html`${option.label ?? option.value ?? ''}`),
+      )}</fieldset>`;
     case 'IMAGE_OPTIONS':
-      return html`<fieldset class="image-options">
-        ${legend}${(challenge.imageOptions ?? []).map((option, j) =>
-          radio(
-            name,
-            `${id}-${j}`,
-            option.value,
-            html`${image(option.dataUri, option.label ?? `Option ${j + 1}`)}<span>${option.label ?? ''}</span>`,
-          ),
-        )}
-      </fieldset>`;
+      return html`<fieldset class="image-options">${legend}${(challenge.imageOptions ?? []).map((option, j) =>
+        radio(
+          name,
+          `${id}-${j}`,
+          option.value,
+          html`${image(option.dataUri, option.label ?? `Option ${j + 1}`)}<span>${option.label ?? ''}</span>`,
+        ),
+      )}</fieldset>`;
     case 'IMAGE_DATA':
       return html`<fieldset>${legend}${image(challenge.imageData ?? null, 'Challenge image')}${textInput(name, id, 'text')}</fieldset>`;
     case 'TOKEN':
@@ -53,28 +49,21 @@ function challengeField(challenge: PendingChallenge, id: string): SafeHtml {
     case 'TEXT':
       return html`<fieldset>${legend}${textInput(name, id, 'text')}</fieldset>`;
     default:
-      return html`<fieldset>
-        ${legend}
-        <p class="note">Unknown challenge type: answered as text.</p>
-        ${textInput(name, id, 'text')}
-      </fieldset>`;
+      return html`<fieldset>${legend}<p class="note">Unknown challenge type: answered as text.</p>${textInput(name, id, 'text')}</fieldset>`;
   }
 }
 
 function radio(name: string, id: string, value: string | null, label: SafeHtml): SafeHtml {
   if (value === null) return html`<div class="option disabled">${label} (no value; cannot be chosen)</div>`;
-  return html`<div class="option">
-    <input type="radio" id="${id}" name="${name}" value="${value}" required /><label for="${id}">${label}</label>
-  </div>`;
+  return html`<div class="option"><input type="radio" id="${id}" name="${name}" value="${value}" required><label for="${id}">${label}</label></div>`;
 }
 
 function textInput(name: string, id: string, type: 'text' | 'password'): SafeHtml {
-  return html`<label for="${id}">Answer</label>
-    <input type="${type}" id="${id}" name="${name}" autocomplete="off" spellcheck="false" required />`;
+  return html`<label for="${id}">Answer</label> <input type="${type}" id="${id}" name="${name}" autocomplete="off" spellcheck="false" required>`;
 }
 
 function image(data: string | null, alt: string): SafeHtml {
   const parsed = parseChallengeImage(data);
   if (!parsed) return html`<span class="note">(image not shown: not a PNG, JPEG, GIF, WebP or BMP data URI)</span>`;
-  return html`<img src="${toDataUri(parsed)}" alt="${alt}" />`;
+  return html`<img src="${toDataUri(parsed)}" alt="${alt}">`;
 }
