@@ -169,5 +169,7 @@ export async function resultOf(handle: WorkflowHandle): Promise<RunManifest> {
 export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   const history = await handle.fetchHistory();
-  writeFileSync(`test/histories/${name}.json`, `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
+  // Stack traces name files by absolute path: keep them relative, so a history says nothing of this machine.
+  const json = historyToJSON(history).replaceAll(`${process.cwd()}/`, '');
+  writeFileSync(`test/histories/${name}.json`, `${JSON.stringify(JSON.parse(json), null, 1)}\n`);
 }
