@@ -16,11 +16,12 @@ import {
 import { z } from 'zod';
 import type { ReconcileSummary, RefreshActivities } from '../activities/refresh-types';
 import { refreshNeedsUser } from '../src/schedules/refresh-ids';
-import { FAILURE_TYPES, FAILURES, failureOf, NON_RETRYABLE_ACTIVITY_TYPES } from '../src/failures/catalogue';
-import { activityFailureType, failRun } from '../src/failures/raise';
+import { FAILURE_TYPES, NON_RETRYABLE_ACTIVITY_TYPES } from '../src/failures/catalogue';
+import { failRun } from '../src/failures/raise';
 import { bulk, mx } from './activity-proxies';
 import { formatDuration } from './duration';
 import { GuideRun } from './guide-run';
+import { namedFailure } from './run-guide';
 import { guideInputShape, type GuideOptions } from './input';
 import { progressQuery } from './messages';
 import { END_STATES, STARTABLE } from './outcomes';
@@ -104,7 +105,7 @@ export async function refreshMember(input: RefreshMemberInput): Promise<RefreshR
     return result;
   } catch (err) {
     if (isCancellation(err) || !(err instanceof ApplicationFailure || err instanceof ActivityFailure)) throw err;
-    const failure = named(err);
+    const failure = namedFailure(err);
     run.noteError(failure.message);
     run.mfa.settleAll({ outcome: 'FAILED', connectionStatus: run.progress.connectionStatus, message: failure.message });
     run.step('FAILED', `${failure.type}: ${failure.message}`);
@@ -238,17 +239,4 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 function describe(summary: ReconcileSummary): string {
   const c = summary.counts;
   return `${c.added} added, ${c.modified} modified (${c.posted} posted), ${c.removed} removed; ${summary.transactionCount} transaction(s) in the state`;
-}
-
-/** The failure as the caller sees it: the activity's type (e.g. RefreshMemberNotFound) and message. */
-function named(err: ApplicationFailure | ActivityFailure): ApplicationFailure {
-  if (err instanceof ApplicationFailure) return err;
-  const cause = err.cause;
-  const type = activityFailureType(err) ?? FAILURES.mxCallFailed.type;
-  const next = failureOf(type)?.next ?? 'fix what it names, then start the refresh again.';
-  return ApplicationFailure.create({
-    type,
-    message: `${err.activityType} failed: ${cause?.message ?? err.message}. Next: ${next}`,
-    nonRetryable: true,
-  });
 }

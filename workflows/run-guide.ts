@@ -35,7 +35,7 @@ export async function runGuide<T>(workflowType: WorkflowTypeName, input: unknown
 }
 
 /** An activity that failed for good ends the run with the activity's type and the catalogue's next action. */
-function namedFailure(err: ApplicationFailure | ActivityFailure): ApplicationFailure {
+export function namedFailure(err: ApplicationFailure | ActivityFailure): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
   const cause = err.cause;
   const type = activityFailureType(err) ?? FAILURES.mxCallFailed.type;
