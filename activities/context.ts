@@ -21,6 +21,15 @@ export function activityContext(): Context | undefined {
   }
 }
 
+/**
+ * The context to heartbeat on: none for a local activity, which lives inside its workflow task and has
+ * no heartbeat timeout (workflows/activity-proxies.ts, mxLocal); the SDK would only warn about beats.
+ */
+function remoteActivityContext(): Context | undefined {
+  const context = activityContext();
+  return context?.info.isLocal ? undefined : context;
+}
+
 /** The signal that fires when Temporal cancels this activity (or its worker shuts down). */
 export function cancellation(): AbortSignal | undefined {
   return activityContext()?.cancellationSignal;
@@ -33,7 +42,7 @@ export function cancelledByWorkflow(): boolean {
 
 /** Heartbeats at most once per `intervalMs`; Temporal throttles too, this only spares the work. */
 export function heartbeater(clock: Clock, intervalMs = 1000): (details: unknown, force?: boolean) => void {
-  const context = activityContext();
+  const context = remoteActivityContext();
   let last = 0;
   return (details, force = false) => {
     if (!context) return;
@@ -55,7 +64,7 @@ export function keptAlive<T extends object>(activities: T): T {
   const wrapped = Object.entries(activities).map(([name, fn]) => [
     name,
     async (...args: unknown[]) => {
-      const context = activityContext();
+      const context = remoteActivityContext();
       const timer =
         context && setInterval(() => context.heartbeat(latestDetails.get(context) ?? context.info.heartbeatDetails), KEEP_ALIVE_MS);
       try {

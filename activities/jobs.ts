@@ -6,7 +6,7 @@ import { cancellation } from './context';
 import { invalidInput } from './failures';
 import { openSecret } from './secrets';
 import { toChallenge, toMemberState } from './mappers';
-import type { Activities, JobStart, MemberRef } from './types';
+import type { Activities, JobStart, MemberRef, StartJobInput } from './types';
 
 type JobActivities = Pick<Activities, 'readMemberStatus' | 'startAggregation' | 'startStatementsJob' | 'listChallenges' | 'resumeMember'>;
 
@@ -16,11 +16,15 @@ export function jobActivities({ mx, secrets }: ActivityDeps): JobActivities {
       requireMember('readMemberStatus', input);
       const signal = cancellation();
       const status = await mx.readMemberStatus(input.userGuid, input.memberGuid, { signal });
-      // The status object has no connection_status_message; the member object does.
+      // The status object has no connection_status_message; the member object does. It is read only
+      // where the message tells a person something (an end state, why a job stopped): not on every poll.
+      const said = status.connection_status_message;
       const message =
-        typeof status.connection_status_message === 'string'
-          ? status.connection_status_message
-          : (await mx.readMember(input.userGuid, input.memberGuid, { signal })).connection_status_message;
+        typeof said === 'string'
+          ? said
+          : messageMatters(status.connection_status)
+            ? (await mx.readMember(input.userGuid, input.memberGuid, { signal })).connection_status_message
+            : null;
       return toMemberState(status, message ?? null);
     },
 
@@ -54,14 +58,28 @@ export function jobActivities({ mx, secrets }: ActivityDeps): JobActivities {
 async function startJob(
   mx: MxClient,
   name: string,
-  input: MemberRef,
+  input: StartJobInput,
   start: (userGuid: string, memberGuid: string, options: { signal?: AbortSignal }) => Promise<Parameters<typeof toMemberState>[0]>,
 ): Promise<JobStart> {
   requireMember(name, input);
+  if (input.wasBeingAggregated !== undefined && typeof input.wasBeingAggregated !== 'boolean') {
+    throw invalidInput(`${name}: wasBeingAggregated must be true or false when given`);
+  }
   const signal = cancellation();
-  const before = await mx.readMemberStatus(input.userGuid, input.memberGuid, { signal });
+  const wasBeingAggregated =
+    input.wasBeingAggregated ?? (await mx.readMemberStatus(input.userGuid, input.memberGuid, { signal })).is_being_aggregated === true;
   const member = toMemberState(await start(input.userGuid, input.memberGuid, { signal }));
-  return { started: before.is_being_aggregated !== true && member.isBeingAggregated, member };
+  return { started: !wasBeingAggregated && member.isBeingAggregated, member };
+}
+
+/**
+ * Statuses a run passes through on its way to CONNECTED (or stops at to ask for MFA answers, which
+ * come with their own labels): MX's message for them says nothing the status does not.
+ */
+const ON_THE_WAY = new Set(['CREATED', 'UPDATED', 'RESUMED', 'RECONNECTED', 'CONNECTED', 'CHALLENGED']);
+
+function messageMatters(status: string | null | undefined): boolean {
+  return !ON_THE_WAY.has(status ?? '');
 }
 
 function requireMember(activity: string, input: MemberRef): void {

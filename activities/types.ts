@@ -85,6 +85,15 @@ export interface EnsureMemberResult extends MemberState {
   reused: boolean;
 }
 
+export interface StartJobInput extends MemberRef {
+  /**
+   * Whether a job ran when the run last read the member, just before asking for this start (in the
+   * same workflow task). Given, the activity does not read the status again to tell a start from a
+   * job already running; left out, it reads it.
+   */
+  wasBeingAggregated?: boolean;
+}
+
 export interface JobStart {
   /** False when MX answered 202 "a job of this type is already running". */
   started: boolean;
@@ -145,9 +154,9 @@ export interface Activities {
   ensureMember(input: EnsureMemberInput): Promise<EnsureMemberResult>;
   readMemberStatus(input: MemberRef): Promise<MemberState>;
   /** 409 "another job is running" fails with type MxJobConflict. */
-  startAggregation(input: MemberRef): Promise<JobStart>;
+  startAggregation(input: StartJobInput): Promise<JobStart>;
   /** 409 → MxJobConflict; 400 (institution lacks statements) → MxBadRequest. */
-  startStatementsJob(input: MemberRef): Promise<JobStart>;
+  startStatementsJob(input: StartJobInput): Promise<JobStart>;
   /** Empty when MX answers 204 (not challenged). */
   listChallenges(input: MemberRef): Promise<Challenge[]>;
   resumeMember(input: MemberRef & { answers: { guid: string; value: string }[] }): Promise<MemberState>;

@@ -2,7 +2,17 @@
 // non-retryable by type name, as the failure catalogue declares them (src/failures/catalogue.ts).
 // Transient faults (429, 5xx, network errors, bodies cut or garbled on the way) are retried with backoff, after MX's Retry-After when it sends one, for as long as a time budget
 // allows rather than a few attempts: a run waits out a bad spell instead of failing in it.
-import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  isCancellation,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  TemporalFailure,
+  type ActivityOptions,
+  type LocalActivityOptions,
+} from '@temporalio/workflow';
+import { RetryState } from '@temporalio/common';
 import type { Activities } from '../activities/types';
 import { NON_RETRYABLE_ACTIVITY_TYPES } from '../src/failures/catalogue';
 
@@ -52,4 +62,78 @@ const bulkTransfer: ActivityOptions = {
 };
 
 export const mx = proxyActivities<Activities>(mxCall);
+
+/**
+ * The same MX calls, run as local activities: in the worker that runs the workflow task, with the
+ * results recorded when the task completes. A guide then makes its first calls (user, institution,
+ * member) and each status read without a round trip through the server per call: fewer workflow
+ * tasks, each run ends sooner, and a worker handles more runs at once.
+ * The trade-off: a worker lost in the middle of a task repeats the calls made in it. Only calls safe
+ * to repeat go here: create-or-get of the user and member (by partner id), reads, and job starts (MX
+ * answers 202 to a job already running). The retry budget and policy are the remote calls'; backoffs
+ * up to a minute (all of them: the policy caps at 30 s) happen in the worker, keeping the task alive.
+ * No heartbeat timeout: a local activity lives as long as its workflow task does.
+ */
+const mxLocalCall: LocalActivityOptions = {
+  startToCloseTimeout: mxCall.startToCloseTimeout,
+  scheduleToCloseTimeout: mxCall.scheduleToCloseTimeout,
+  retry: mxCall.retry,
+};
+
+const mxLocal = asActivityFailures(proxyLocalActivities<Activities>(mxLocalCall));
+
+/**
+ * A local activity that fails reaches the workflow as its bare failure (an ApplicationFailure), where a
+ * remote one arrives wrapped in an ActivityFailure naming the activity. Wrapped the same way here, so the
+ * steps recognise a failure (activityFailedWith) and name the failed call (runGuide) whichever way it ran.
+ */
+function asActivityFailures<T extends object>(activities: T): T {
+  const wrap =
+    (name: string, call: (...args: unknown[]) => Promise<unknown>) =>
+    async (...args: unknown[]) => {
+      try {
+        return await call(...args);
+      } catch (err) {
+        if (err instanceof ActivityFailure || isCancellation(err) || !(err instanceof TemporalFailure)) throw err;
+        throw new ActivityFailure(err.message, name, undefined, RetryState.NON_RETRYABLE_FAILURE, undefined, err);
+      }
+    };
+  return new Proxy(activities, {
+    get(target, name) {
+      const activity = Reflect.get(target, name) as ((...args: unknown[]) => Promise<unknown>) & {
+        executeWithOptions(options: LocalActivityOptions, args: unknown[]): Promise<unknown>;
+      };
+      if (typeof name !== 'string' || typeof activity !== 'function') return activity;
+      return Object.assign(wrap(name, activity), {
+        executeWithOptions: wrap(name, (options, args) => activity.executeWithOptions(options as LocalActivityOptions, args as unknown[])),
+      });
+    },
+  });
+}
+
+/**
+ * Runs recorded before the guides cut their round trips (local MX calls, no status read the run
+ * already has the answer to) replay as they ran: their histories hold scheduled activities where new
+ * runs hold local-activity markers, and a status read before the job.
+ */
+export const FEWER_ROUND_TRIPS_PATCH = 'fewer-round-trips';
+
+export function fewerRoundTrips(): boolean {
+  return patched(FEWER_ROUND_TRIPS_PATCH);
+}
+
+/** The short, repeatable MX calls (see mxLocal): local in new runs, remote in runs recorded before. */
+export function mxShort(): Pick<
+  typeof mxLocal,
+  | 'ensureUser'
+  | 'findInstitution'
+  | 'ensureMember'
+  | 'readMemberStatus'
+  | 'startAggregation'
+  | 'startStatementsJob'
+  | 'listStatements'
+  | 'writeJson'
+> {
+  return fewerRoundTrips() ? mxLocal : mx;
+}
 export const bulk = proxyActivities<Pick<Activities, 'exportAccountsAndTransactions' | 'downloadStatement'>>(bulkTransfer);

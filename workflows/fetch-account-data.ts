@@ -1,4 +1,5 @@
 // MX guide "Fetch Account and Transaction Data", step after step.
+import type { MemberState } from '../activities/types';
 import type { GuideInput } from './input';
 import { runKeyPrefix, writeManifest, type RunManifest } from './manifest';
 import { runGuide } from './run-guide';
@@ -14,12 +15,13 @@ const aggregation: JobKind = { name: 'aggregation', activity: 'startAggregation'
 
 export async function fetchAccountData(input: GuideInput): Promise<RunManifest> {
   return await runGuide('fetchAccountData', input, async (run) => {
+    let member: MemberState | undefined;
     if (!run.options.continued) {
       await run.phase('user', () => ensureUser(run));
       const institution = await run.phase('institution', () => resolveInstitution(run, { requireStatements: false }));
-      await run.phase('member', () => ensureMember(run, institution, false));
+      member = await run.phase('member', () => ensureMember(run, institution, false));
     }
-    await run.phase('aggregation', () => followJob(run, aggregation));
+    await run.phase('aggregation', () => followJob(run, aggregation, member));
     const keyPrefix = runKeyPrefix(run, 'fetch-account-data');
     const exported = await run.phase('export', () => exportAccounts(run, keyPrefix));
     return await writeManifest(run, keyPrefix, exported);

@@ -1,4 +1,5 @@
 // MX guide "Fetch Statements", step after step.
+import type { MemberState } from '../activities/types';
 import type { GuideInput } from './input';
 import { memberKeyPrefix, runKeyPrefix, writeManifest, type RunManifest } from './manifest';
 import { runGuide } from './run-guide';
@@ -14,12 +15,13 @@ const statementsJob: JobKind = { name: 'statements job', activity: 'startStateme
 
 export async function fetchStatements(input: GuideInput): Promise<RunManifest> {
   return await runGuide('fetchStatements', input, async (run) => {
+    let member: MemberState | undefined;
     if (!run.options.continued) {
       await run.phase('user', () => ensureUser(run));
       const institution = await run.phase('institution', () => resolveInstitution(run, { requireStatements: true }));
-      await run.phase('member', () => ensureMember(run, institution, true));
+      member = await run.phase('member', () => ensureMember(run, institution, true));
     }
-    await run.phase('statementsJob', () => followJob(run, statementsJob));
+    await run.phase('statementsJob', () => followJob(run, statementsJob, member));
     const statements = await run.phase('download', () => downloadStatements(run, memberKeyPrefix(run, 'fetch-statements')));
     return await writeManifest(run, runKeyPrefix(run, 'fetch-statements'), { statements });
   });

@@ -1,7 +1,7 @@
 // The run manifest: what a guide run produced and where it is. Returned as the workflow result and
 // written to storage beside the data (writeJson), so either place answers "what did this run fetch?".
 import { workflowInfo } from '@temporalio/workflow';
-import { mx } from './activity-proxies';
+import { mxShort } from './activity-proxies';
 import type { GuideRun } from './guide-run';
 import type { WorkflowTypeName } from './messages';
 import type { StatementsSection } from './steps/download-statements';
@@ -56,6 +56,6 @@ export async function writeManifest(run: GuideRun, keyPrefix: string, data: Mani
     phasesMs: run.phasesMs,
     manifestKey: `${keyPrefix}/manifest.json`,
   };
-  await mx.writeJson.executeWithOptions({ summary: 'write manifest' }, [{ key: manifest.manifestKey, value: manifest }]);
+  await mxShort().writeJson.executeWithOptions({ summary: 'write manifest' }, [{ key: manifest.manifestKey, value: manifest }]);
   return manifest;
 }

@@ -23,6 +23,11 @@ export const faultOptionsSchema = z
   .object({
     /** Delay before answering: fixed, or uniform in [min, max]. */
     latencyMs: z.union([z.number().min(0), z.object({ min: z.number().min(0), max: z.number().min(0) }).strict()]).optional(),
+    /** Hold the matching requests this long before answering (on top of latencyMs): one slow call. */
+    slow: z
+      .object({ ...trigger, ms: z.number().int().min(1) })
+      .strict()
+      .optional(),
     rateLimit: z
       .object({ ...trigger, retryAfterSeconds: z.number().int().min(0).default(1) })
       .strict()
@@ -90,7 +95,8 @@ export class Faults {
 
   decide(path: string): FaultDecision {
     const decision: FaultDecision = { delayMs: this.latency() };
-    const { rateLimit, serverError, garbledBody, mixed } = this.options;
+    const { slow, rateLimit, serverError, garbledBody, mixed } = this.options;
+    if (slow && this.hits(slow, path)) decision.delayMs += slow.ms;
     if (rateLimit && this.hits(rateLimit, path)) {
       decision.reject = tooManyRequests(rateLimit.retryAfterSeconds);
     } else if (serverError && this.hits(serverError, path)) {

@@ -47,7 +47,7 @@ describe('MX failures as Temporal sees them', () => {
     const activities = createActivities({ mx, storage: h.storage, clock: { now: () => new Date() } });
     const failure = await failureOf(activities.ensureUser({ id: 'anyone' }));
     expect(failure).toMatchObject({ type: 'MxUnauthorized', nonRetryable: true, category: undefined });
-    expect(failure.message).toContain('GET /users');
+    expect(failure.message).toContain('POST /users');
   });
 
   it('an MX answer in the wrong shape is non-retryable MxProtocolError naming the field', async () => {
@@ -59,6 +59,21 @@ describe('MX failures as Temporal sees them', () => {
       const failure = await failureOf(activities.findInstitution({ code: 'mxbank', requireStatements: false }));
       expect(failure).toMatchObject({ type: 'MxProtocolError', nonRetryable: true });
       expect(failure.message).toContain('institution.code');
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('ensureUser makes the calls the guide makes', () => {
+  it('creates a new user with one call, as the guide does', async () => {
+    const fake = await startFakeMx();
+    try {
+      fake.on('POST', '/users', () => ({ body: { user: { guid: 'USR-new', id: 'p-2' } } }));
+      const mx = createMxClient({ baseUrl: fake.url, clientId: 'c', apiKey: 'k', timeoutMs: 2000 });
+      const activities = createActivities({ mx, storage: createLocalStorage(h.root), clock: { now: () => new Date() } });
+      expect(await activities.ensureUser({ id: 'p-2' })).toEqual({ guid: 'USR-new', id: 'p-2', created: true });
+      expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /users']);
     } finally {
       await fake.close();
     }
@@ -78,7 +93,7 @@ describe('ensureUser when another attempt created the user first', () => {
       const mx = createMxClient({ baseUrl: fake.url, clientId: 'c', apiKey: 'k', timeoutMs: 2000 });
       const activities = createActivities({ mx, storage: createLocalStorage(h.root), clock: { now: () => new Date() } });
       expect(await activities.ensureUser({ id: 'p-1' })).toEqual({ guid: 'USR-raced', id: 'p-1', created: false });
-      expect(fake.requests.map((r) => r.method)).toEqual(['GET', 'POST', 'GET']);
+      expect(fake.requests.map((r) => r.method)).toEqual(['POST', 'GET']);
     } finally {
       await fake.close();
     }

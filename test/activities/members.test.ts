@@ -220,11 +220,10 @@ describe('ensureMember with several members of one user at one institution', () 
 });
 
 describe('jobs and status', () => {
-  it("polls a new member to CONNECTED with MX's status message, then aggregates once", async () => {
+  it('polls a new member to CONNECTED, then aggregates once', async () => {
     const ref = await connectMember(h, 'password');
     const connected = await waitForMember(h, ref, idle);
     expect(connected).toMatchObject({ connectionStatus: 'CONNECTED', isBeingAggregated: false });
-    expect(connected.connectionStatusMessage).toEqual(expect.any(String));
     expect(connected.successfullyAggregatedAt).toEqual(expect.any(String));
 
     const first = await h.activities.startAggregation(ref);
@@ -237,6 +236,17 @@ describe('jobs and status', () => {
     await waitForMember(h, ref, idle);
     const statements = await h.activities.startStatementsJob(ref);
     expect(statements.started).toBe(true);
+  });
+
+  it("reads MX's message only where it says something: an end state, not a poll on the way to CONNECTED", async () => {
+    const ended = await connectMember(h, 'DENIED');
+    const denied = await waitForMember(h, ended, idle);
+    expect(denied.connectionStatus).toBe('DENIED');
+    expect(denied.connectionStatusMessage).toEqual(expect.any(String));
+    const ok = await connectMember(h, 'password');
+    const connected = await waitForMember(h, ok, idle);
+    expect(connected.connectionStatus).toBe('CONNECTED');
+    expect(connected.connectionStatusMessage).toBeNull();
   });
 
   it('answers 400 as MxBadRequest when the institution has no statements', async () => {

@@ -34,7 +34,9 @@ describe('fetchAccountData', () => {
 
 describe('fetchAccountData on a long wait', () => {
   it('continues as new when history grows, without carrying credentials, and still finishes', { timeout: 90_000 }, async () => {
-    const slow = await startGuideEnv({ jobDurationMs: 4_000 });
+    // Polls come about a second apart (the dev server fires timers on a one-second tick), a few events
+    // each: a ten-second job takes the history well past 50 events.
+    const slow = await startGuideEnv({ jobDurationMs: 10_000 });
     try {
       const handle = await slow.start('fetchAccountData', {
         polling: { initialInterval: '20ms', maxInterval: '20ms', deadline: '60s' },
@@ -52,6 +54,24 @@ describe('fetchAccountData on a long wait', () => {
       expect(history.events!.length).toBeLessThan(200);
     } finally {
       await slow.close();
+    }
+  });
+});
+
+describe('fetchAccountData round trips', () => {
+  it('takes at most four workflow tasks without MFA: the short MX calls run inside them, only the export is scheduled', async () => {
+    const env = await startGuideEnv();
+    try {
+      const handle = await env.start('fetchAccountData', {});
+      await resultOf(handle);
+      const events = (await handle.fetchHistory()).events ?? [];
+      const tasks = events.filter((e) => e.workflowTaskCompletedEventAttributes).length;
+      expect(tasks).toBeLessThanOrEqual(4);
+      const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+      expect(scheduled).toEqual(['exportAccountsAndTransactions']);
+      expect(events.some((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toBe(true);
+    } finally {
+      await env.close();
     }
   });
 });

@@ -33,12 +33,12 @@ describe('fetchStatements specifics', () => {
     // Jobs long enough to still run when the workflow looks (the other tests keep 400 ms jobs).
     const slow = await startGuideEnv({ jobDurationMs: 3_000 });
     try {
-      // The first status read after the member exists fails (503) and is retried a second later: in that
-      // second an aggregation starts on the member, as if another tool had asked for it.
-      slow.sandbox.setFaults({ serverError: { next: 1, match: '/status' } });
-      const handle = await slow.start('fetchStatements', { userId: `busy-${Date.now()}` });
-      const started = await waitForProgress(handle, (p) => p.memberGuid !== null && p.step === 'WAITING_FOR_JOB', 20_000, 20);
-      await slow.sandboxPost(`/users/${started.userGuid}/members/${started.memberGuid}/aggregate`);
+      // A re-run for a user whose member is busy: an aggregation (as if another tool had asked for it)
+      // runs when the run reaches the member, so it waits for that job before starting its own.
+      const userId = `busy-${Date.now()}`;
+      const first = await resultOf(await slow.start('fetchStatements', { userId }));
+      await slow.sandboxPost(`/users/${first.user.guid}/members/${first.member.guid}/aggregate`);
+      const handle = await slow.start('fetchStatements', { userId });
       await waitForProgress(handle, (p) => /already running/.test(p.waitingFor), 20_000, 20);
       const manifest = await resultOf(handle);
       expect(manifest.attempts.jobStarts).toBe(1);

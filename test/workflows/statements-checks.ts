@@ -36,12 +36,12 @@ export async function checkStatementFiles(env: GuideEnv, manifest: RunManifest):
 export async function meetStatementsJobConflict(userId: string, apiVersion?: MxApiVersion): Promise<void> {
   const slow = await startGuideEnv({ jobDurationMs: 3_000, ...(apiVersion ? { apiVersion } : {}) });
   try {
-    // The first start fails (503) and its retry comes a second later; in that second an aggregation
-    // starts on the member, so the retry meets MX's 409 "another job is running".
-    slow.sandbox.setFaults({ serverError: { next: 1, match: '/fetch_statements' } });
+    // MX holds the start of the statements job for two seconds; in them an aggregation starts on the
+    // member (as if another tool asked for it), so the start meets MX's 409 "another job is running".
+    slow.sandbox.setFaults({ slow: { ms: 2_000, next: 1, match: '/fetch_statements' } });
     const handle = await slow.start('fetchStatements', { userId });
-    const starting = await waitForProgress(handle, (p) => p.memberGuid !== null && p.step === 'STARTING_JOB', 20_000, 20);
-    await slow.sandboxPost(`/users/${starting.userGuid}/members/${starting.memberGuid}/aggregate`);
+    const member = await sandboxMemberOf(slow, userId);
+    await slow.sandboxPost(`/users/${member.userGuid}/members/${member.memberGuid}/aggregate`);
     const waiting = await waitForProgress(handle, (p) => /MX 409/.test(p.waitingFor), 20_000, 20);
     expect(waiting.lastError).toMatch(/409/);
     const manifest = await resultOf(handle);
@@ -49,5 +49,20 @@ export async function meetStatementsJobConflict(userId: string, apiVersion?: MxA
     await checkStatementFiles(slow, manifest);
   } finally {
     await slow.close();
+  }
+}
+
+/** The member the run created for `userId`, as soon as MX holds it (read from the sandbox, as MX's API). */
+export async function sandboxMemberOf(env: GuideEnv, userId: string): Promise<{ userGuid: string; memberGuid: string }> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const { users } = await env.sandboxGet<{ users: { guid: string; id: string }[] }>(`/users?id=${encodeURIComponent(userId)}`);
+    const user = users.find((u) => u.id === userId);
+    if (user) {
+      const { members } = await env.sandboxGet<{ members: { guid: string }[] }>(`/users/${user.guid}/members`);
+      if (members[0]) return { userGuid: user.guid, memberGuid: members[0].guid };
+    }
+    if (Date.now() > deadline) throw new Error(`No member for user ${userId} at the sandbox after 20 s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -1,7 +1,7 @@
 // Guide steps "List the available statements" and "Download a statement PDF", for every statement,
 // a few at a time. Each PDF is streamed to storage and checked against MX's content_hash by the activity.
 import type { DownloadStatementResult, StatementInfo } from '../../activities/types';
-import { bulk, mx } from '../activity-proxies';
+import { bulk, mxShort } from '../activity-proxies';
 import type { GuideRun } from '../guide-run';
 
 export interface StoredStatement extends DownloadStatementResult {
@@ -21,7 +21,7 @@ export interface StatementsSection {
 export async function downloadStatements(run: GuideRun, keyPrefix: string): Promise<StatementsSection> {
   const ref = run.memberRef();
   run.step('DOWNLOADING_STATEMENTS', 'Listing the statements MX holds for the member.');
-  const statements = await mx.listStatements.executeWithOptions({ summary: 'list statements' }, [ref]);
+  const statements = await mxShort().listStatements.executeWithOptions({ summary: 'list statements' }, [ref]);
   run.waiting(`Downloading ${statements.length} statement PDF(s), ${run.options.statements.concurrency} at a time.`);
 
   const stored: StoredStatement[] = new Array(statements.length);

@@ -5,7 +5,7 @@
 import { allHandlersFinished, condition, continueAsNew, log, workflowInfo } from '@temporalio/workflow';
 import type { MemberState } from '../../activities/types';
 import { failRun } from '../../src/failures/raise';
-import { mx } from '../activity-proxies';
+import { fewerRoundTrips, mxShort } from '../activity-proxies';
 import { formatDuration } from '../duration';
 import type { GuideRun } from '../guide-run';
 import { answerChallenges } from './answer-challenges';
@@ -19,10 +19,15 @@ import { startJob } from './start-job';
  * Start `job` on the member and follow it to the end, answering MFA: the entry point for any workflow
  * that needs a job run on an existing member. A running job is waited for first; a job is started only
  * from the statuses the guide lists. Returns the member's final state (CONNECTED, no job running).
+ * `member`: the member as MX answered a moment ago in this workflow task (a guide's create member),
+ * so the status is not read again before the job; without it, it is.
  */
-export async function followJob(run: GuideRun, job: JobKind): Promise<MemberState> {
+export async function followJob(run: GuideRun, job: JobKind, member?: MemberState): Promise<MemberState> {
   run.step('WAITING_FOR_JOB', "Reading the member's connection status.");
-  let state = await mx.readMemberStatus.executeWithOptions({ summary: 'status before the job' }, [run.memberRef()]);
+  let state =
+    member && fewerRoundTrips()
+      ? member
+      : await mxShort().readMemberStatus.executeWithOptions({ summary: 'status before the job' }, [run.memberRef()]);
   run.observe(state);
   const adopt = { ownJobStarted: run.job === 'ours', adoptRunningJob: job.adoptRunningJob, memberStartedJob: run.memberStartedJob };
   if (jobAtFirstRead({ ...adopt, isBeingAggregated: state.isBeingAggregated }) === 'ours') run.adoptJob();
@@ -32,7 +37,7 @@ export async function followJob(run: GuideRun, job: JobKind): Promise<MemberStat
   let interval = initialInterval;
   for (;;) {
     log.debug('Next move', { move: move.kind, connectionStatus: state.connectionStatus, job: run.job });
-    const outcome = await perform(run, job, move);
+    const outcome = await perform(run, job, move, state);
     if (outcome === 'done') return state;
     if (outcome === 'fresh') interval = initialInterval;
     await continueAsNewIfHistoryIsLong(run);
@@ -42,7 +47,7 @@ export async function followJob(run: GuideRun, job: JobKind): Promise<MemberStat
     run.pollScheduled(new Date(Date.now() + delay).toISOString());
     run.step('WAITING_FOR_JOB', `Waiting for ${waitingOn}: poll ${poll}, next in ${formatDuration(delay)}.`);
     await waitForNextPoll(delay, `poll ${poll}, next in ${formatDuration(delay)}`);
-    state = await mx.readMemberStatus.executeWithOptions({ summary: `poll ${poll}` }, [run.memberRef()]);
+    state = await mxShort().readMemberStatus.executeWithOptions({ summary: `poll ${poll}` }, [run.memberRef()]);
     run.polled(poll, state);
     interval = Math.min(interval * backoffCoefficient, maxInterval);
     move = nextMove(situation(run, state));
@@ -62,19 +67,19 @@ function situation(run: GuideRun, state: MemberState): Situation {
 }
 
 /** The effects of one move: 'done', 'poll' on the current backoff, or 'fresh' (a new job or MFA round). */
-async function perform(run: GuideRun, job: JobKind, move: Move): Promise<'done' | 'poll' | 'fresh'> {
+async function perform(run: GuideRun, job: JobKind, move: Move, state: MemberState): Promise<'done' | 'poll' | 'fresh'> {
   if (move.settle) run.mfa.settle(move.settle);
   switch (move.kind) {
     case 'done':
     case 'poll':
       return move.kind;
     case 'answerChallenges':
-      return (await answerChallenges(run)) ? 'fresh' : await perform(run, job, move.otherwise);
+      return (await answerChallenges(run)) ? 'fresh' : await perform(run, job, move.otherwise, state);
     case 'startJob':
       run.countFreshJob(move.count);
       if (move.lastError) run.noteError(move.lastError);
       if (move.count) log.info('Starting a fresh job', { job: job.name, counter: move.count, counters: { ...run.counters } });
-      await startJob(run, job);
+      await startJob(run, job, state);
       return 'fresh';
     case 'fail':
       return failRun(move.failure, move.message, move.details);

@@ -3,18 +3,24 @@
 import { log, sleep } from '@temporalio/workflow';
 import { FAILURES } from '../../src/failures/catalogue';
 import { activityFailedWith } from '../../src/failures/raise';
-import { mx } from '../activity-proxies';
+import type { MemberState } from '../../activities/types';
+import { fewerRoundTrips, mxShort } from '../activity-proxies';
 import { formatDuration } from '../duration';
 import type { GuideRun } from '../guide-run';
 import { waitWithinDeadline } from './deadline';
 import type { JobKind } from './job';
 
-export async function startJob(run: GuideRun, job: JobKind): Promise<void> {
+/** `last`: the member as the run read it just now, so the start need not read it again (first attempt only). */
+export async function startJob(run: GuideRun, job: JobKind, last: MemberState): Promise<void> {
   let wait = run.options.retries.conflictInterval;
   for (let attempt = 1; ; attempt += 1) {
     run.step('STARTING_JOB', `Starting the ${job.name}${attempt > 1 ? ` (attempt ${attempt})` : ''}.`);
+    // After a 409 and a wait, what the run read is stale: the activity reads the status itself.
+    const known = attempt === 1 && fewerRoundTrips() ? { wasBeingAggregated: last.isBeingAggregated } : {};
     try {
-      const started = await mx[job.activity].executeWithOptions({ summary: `start ${job.name}` }, [run.memberRef()]);
+      const started = await mxShort()[job.activity].executeWithOptions({ summary: `start ${job.name}` }, [
+        { ...run.memberRef(), ...known },
+      ]);
       run.jobStarted(started.member);
       log.info('Job started', { job: job.name, attempt, alreadyRunning: !started.started });
       return;
