@@ -70,14 +70,19 @@ export const mx = proxyActivities<Activities>(mxCall);
  * tasks, each run ends sooner, and a worker handles more runs at once.
  * The trade-off: a worker lost in the middle of a task repeats the calls made in it. Only calls safe
  * to repeat go here: create-or-get of the user and member (by partner id), reads, and job starts (MX
- * answers 202 to a job already running). The retry budget and policy are the remote calls'; backoffs
- * up to a minute (all of them: the policy caps at 30 s) happen in the worker, keeping the task alive.
+ * answers 202 to a job already running). The retry budget and policy are the remote calls'.
  * No heartbeat timeout: a local activity lives as long as its workflow task does.
  */
 const mxLocalCall: LocalActivityOptions = {
   startToCloseTimeout: mxCall.startToCloseTimeout,
   scheduleToCloseTimeout: mxCall.scheduleToCloseTimeout,
   retry: mxCall.retry,
+  /**
+   * A retry due within a second (the first backoff, a 1 s Retry-After) waits in the worker, inside the
+   * task. A longer wait (an MX outage backing off to 30 s) is a workflow timer instead: the task ends,
+   * so the run answers progress queries and shows its state while it waits, as with remote calls.
+   */
+  localRetryThreshold: '1 second',
 };
 
 const mxLocal = asActivityFailures(proxyLocalActivities<Activities>(mxLocalCall));
