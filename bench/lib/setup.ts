@@ -33,6 +33,8 @@ export interface BenchSetup {
 export interface SetupOptions {
   /** Extra environment for the worker (tuning variables). */
   workerEnv?: Record<string, string>;
+  /** Node flags for the worker process (V8 flags, a preloaded probe). */
+  workerNodeArgs?: string[];
   /** Dev server dynamic config (`key=value`), e.g. system.enableActivityEagerExecution=true. */
   dynamicConfig?: string[];
 }
@@ -67,7 +69,7 @@ export async function startBench(options: SetupOptions = {}): Promise<BenchSetup
       LOG_LEVEL: 'WARN',
       ...options.workerEnv,
     };
-    const worker = await startProductionWorker(env, 'worker');
+    const worker = await startProductionWorker(env, 'worker', options.workerNodeArgs);
     stops.push(() => worker.stop());
     const connection = await Connection.connect({ address: server.address });
     stops.push(() => connection.close());
