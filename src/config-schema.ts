@@ -98,6 +98,14 @@ export const configSchema = z
     PAYLOAD_SEAL_PUBLIC_KEY: base64Key('the content of <DATA_DIR>/seal.pub, or npm run -s seal-keys'),
     WORKER_SHUTDOWN_GRACE_MS: durationMs.default(20_000),
     WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
+    // The worker's capacity and memory (README "Worker tuning"; bench/concurrency.ts measures them).
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
+    WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
+    WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).optional(),
+    WORKER_WORKFLOW_TASK_POLLERS: z.coerce.number().int().min(1).optional(),
+    WORKER_ACTIVITY_TASK_POLLERS: z.coerce.number().int().min(1).optional(),
+    WORKER_REUSE_V8_CONTEXT: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
     LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
     // S3-compatible storage (README, "Storage"): the AWS SDK's own variable names. The keys are only
     // checked for presence here; the SDK reads them, and they never enter Config.

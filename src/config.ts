@@ -54,6 +54,8 @@ export interface Config {
   workerShutdownGraceMs: number;
   /** A prebuilt workflow bundle the worker loads; unset: the worker bundles the sources at start. */
   workflowBundlePath: string | undefined;
+  /** The worker's capacity and memory settings (src/worker/create-worker.ts); undefined = the project's default there. */
+  workerTuning: WorkerTuning;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** The worker's Prometheus endpoint; port undefined = no endpoint (and no SDK metrics exporter). */
   metrics: { host: string; port: number | undefined };
@@ -69,6 +71,18 @@ export interface Config {
   events: { url: string | undefined; secret: string | undefined };
   /** Defaults of new refresh schedules (src/schedules): Temporal durations such as "6h". */
   refresh: { interval: string; jitter: string; catchupWindow: string };
+}
+
+/** WORKER_* variables: what the worker may hold and run at once. */
+export interface WorkerTuning {
+  maxCachedWorkflows?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentLocalActivityExecutions?: number;
+  /** Most concurrent polls for workflow tasks / activity tasks. */
+  workflowTaskPollers?: number;
+  activityTaskPollers?: number;
+  reuseV8Context?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -125,6 +139,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     workerShutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_MS,
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
+    workerTuning: {
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentWorkflowTaskExecutions: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      maxConcurrentActivityTaskExecutions: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      maxConcurrentLocalActivityExecutions: e.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES,
+      workflowTaskPollers: e.WORKER_WORKFLOW_TASK_POLLERS,
+      activityTaskPollers: e.WORKER_ACTIVITY_TASK_POLLERS,
+      reuseV8Context: e.WORKER_REUSE_V8_CONTEXT === undefined ? undefined : e.WORKER_REUSE_V8_CONTEXT === 'true',
+    },
     logLevel: e.LOG_LEVEL,
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
     webhooks: {

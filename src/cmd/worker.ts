@@ -61,6 +61,7 @@ async function main(): Promise<void> {
       dataConverter: await loadWorkerDataConverter(config),
       shutdownGraceTime: config.workerShutdownGraceMs,
       metrics,
+      tuning: config.workerTuning,
     });
     const running = worker.run();
     console.log(

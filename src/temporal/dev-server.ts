@@ -24,6 +24,8 @@ export interface DevServerOptions {
   onSpawn?: (child: ChildProcess) => void;
   /** Where the server's own output goes; defaults to being dropped except on failure. */
   onOutput?: (line: string) => void;
+  /** More dynamic config values (`key=value`), e.g. system.enableActivityEagerExecution=true (bench/concurrency.ts). */
+  dynamicConfig?: readonly string[];
 }
 
 export interface DevServer {
@@ -56,6 +58,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
     '--dynamic-config-value',
     'frontend.enableExecuteMultiOperation=true',
+    ...(options.dynamicConfig ?? []).flatMap((value) => ['--dynamic-config-value', value]),
     ...searchAttributeFlags(),
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
     ...(options.dbFilename ? ['--db-filename', options.dbFilename] : []),

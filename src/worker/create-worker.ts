@@ -2,6 +2,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Activities } from '../../activities/types';
+import type { WorkerTuning } from '../config';
 import { activityMetricsInterceptor } from '../metrics/activity-interceptor';
 import type { GuideMetrics } from '../metrics/guide-metrics';
 import { workflowMetricsSinks } from '../metrics/workflow-sinks';
@@ -22,6 +23,8 @@ export interface CreateWorkerOptions {
    * built with workflows/metrics-interceptor.ts (src/worker/bundle.ts does so).
    */
   metrics?: GuideMetrics;
+  /** Capacity and memory (WORKER_* variables, README "Worker tuning"); unset fields keep the defaults below. */
+  tuning?: WorkerTuning;
 }
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
@@ -35,5 +38,24 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     shutdownGraceTime: options.shutdownGraceTime,
     ...(options.metrics ? { interceptors: { activity: [activityMetricsInterceptor(options.metrics)] } } : {}),
     sinks: workflowMetricsSinks(options.metrics),
+    ...tuningOptions(options.tuning ?? {}),
   });
+}
+
+/** WorkerTuning as Worker.create options; a field left unset is left to the SDK's default. */
+export function tuningOptions(tuning: WorkerTuning) {
+  const { workflowTaskPollers, activityTaskPollers, ...rest } = tuning;
+  const set = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)) as Omit<
+    WorkerTuning,
+    'workflowTaskPollers' | 'activityTaskPollers'
+  >;
+  return {
+    ...set,
+    ...(workflowTaskPollers === undefined
+      ? {}
+      : { workflowTaskPollerBehavior: { type: 'simple-maximum' as const, maximum: workflowTaskPollers } }),
+    ...(activityTaskPollers === undefined
+      ? {}
+      : { activityTaskPollerBehavior: { type: 'simple-maximum' as const, maximum: activityTaskPollers } }),
+  };
 }
