@@ -45,8 +45,8 @@ export function exportActivities({ mx, storage, clock }: ActivityDeps): Pick<Act
       const at = await resumeFrom(activityContext()?.info.heartbeatDetails, parts, storage);
       const objects = await openObjects(storage, input.keyPrefix, at, parts, signal);
       // The checkpoint is copied once the part is stored: it never counts a page that is not.
-      const save = async (key: string, text: string) => {
-        await storage.put(key, [text], { signal });
+      const save = async (key: string, bytes: Buffer) => {
+        await storage.put(key, [bytes], { signal });
         at.progressAttempt = activityContext()?.info.attempt;
         beat(structuredClone(at), true);
       };
@@ -74,7 +74,7 @@ function ndjson(items: readonly unknown[]): string {
   return text;
 }
 
-type SavePage = (key: string, text: string) => Promise<void>;
+type SavePage = (key: string, bytes: Buffer) => Promise<void>;
 
 /** A page read from MX: its part's key, the object it belongs to, and how it moves the checkpoint. */
 interface PageRead {
@@ -109,9 +109,9 @@ async function exportPages(
     }
     const page = await read;
     page.apply();
-    const text = ndjson(page.items);
-    await objects.write(page.object, text);
-    storing = save(page.key, text);
+    const bytes = Buffer.from(ndjson(page.items)); // encoded once, for the object and for the part
+    await objects.write(page.object, bytes);
+    storing = save(page.key, bytes);
     storing.catch(() => undefined); // thrown by the await above or below
   }
   await storing;
@@ -160,7 +160,7 @@ function readNext(
 interface Objects {
   accounts: ObjectWriter;
   transactions: ObjectWriter;
-  write(object: 'accounts' | 'transactions', text: string): Promise<void>;
+  write(object: 'accounts' | 'transactions', bytes: Uint8Array): Promise<void>;
   /** Drops whatever was not committed (safe after commit, and more than once). */
   abort(): Promise<void>;
 }
@@ -181,9 +181,9 @@ async function openObjects(
   const objects: Objects = {
     accounts,
     transactions,
-    async write(object, text) {
+    async write(object, bytes) {
       const writer = objects[object];
-      if (!writer.write(Buffer.from(text))) await writer.drained();
+      if (!writer.write(bytes)) await writer.drained();
     },
     async abort() {
       await Promise.all([accounts.abort(), transactions.abort()]);
@@ -191,7 +191,10 @@ async function openObjects(
   };
   try {
     const { accountParts, transactionParts } = partsOf(at, parts);
-    for (const [writer, keys] of [[accounts, accountParts], [transactions, transactionParts]] as const) {
+    for (const [writer, keys] of [
+      [accounts, accountParts],
+      [transactions, transactionParts],
+    ] as const) {
       for (const key of keys) {
         for await (const chunk of storage.read(key) as AsyncIterable<Uint8Array>) if (!writer.write(chunk)) await writer.drained();
       }
@@ -208,7 +211,7 @@ async function publish(storage: Storage, at: ExportCheckpoint, parts: PartKeys, 
   const { accountParts, transactionParts } = partsOf(at, parts);
   const { key: accountsKey } = await objects.accounts.commit();
   const { key: transactionsKey } = await objects.transactions.commit();
-  for (const key of [...accountParts, ...transactionParts]) await storage.remove(key);
+  await Promise.all([...accountParts, ...transactionParts].map((key) => storage.remove(key)));
   const transactionCount = at.accounts.reduce((sum, account) => sum + account.transactions, 0);
   return { accountsKey, transactionsKey, accountCount: at.accounts.length, transactionCount, accounts: at.accounts };
 }

@@ -7,7 +7,8 @@
 // backend, called in-process through MockActivityEnvironment (heartbeats and all): the workflow's part of
 // an export is this one activity task, so this is the export as the worker runs it. Both must write
 // byte-identical NDJSON (checked every round; the bench fails if not). The first round of each is a
-// warm-up; the medians and their ratio are over the others. Peak RSS growth is sampled every 10 ms.
+// warm-up; the medians and their ratio are over the others. Also printed: this process's CPU time per export
+// (steadier than wall time on a shared machine) and its peak RSS growth, sampled every 10 ms.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -53,9 +54,10 @@ async function main(transactions: number, rounds: number) {
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
     const window = { fromDate: day(-120), toDate: day(5) };
     console.log(`P4 export: ${perAccount * ACCOUNTS_PER_MEMBER} transactions (${perAccount} per account), ${LATENCY_MS} ms per request`);
-    console.log('round  direct s  export s  ratio  direct RSS+ MB  export RSS+ MB');
+    console.log('round  direct s  export s  ratio  direct CPU s  export CPU s  direct RSS+ MB  export RSS+ MB');
     const direct: number[] = [];
     const product: number[] = [];
+    const cpu = { direct: [] as number[], product: [] as number[] };
     for (let round = 1; round <= rounds; round++) {
       const dir = join(root, `direct-${round}`);
       const files = { accountsFile: `${dir}-accounts.ndjson`, transactionsFile: `${dir}-transactions.ndjson` };
@@ -72,10 +74,13 @@ async function main(transactions: number, rounds: number) {
       if (round > 1) {
         direct.push(a.seconds);
         product.push(b.seconds);
+        cpu.direct.push(a.cpuSeconds);
+        cpu.product.push(b.cpuSeconds);
       }
       const note = round === 1 ? '  (warm-up)' : '';
       console.log(
         `${String(round).padStart(5)}  ${a.seconds.toFixed(2).padStart(8)}  ${b.seconds.toFixed(2).padStart(8)}  ${(b.seconds / a.seconds).toFixed(2).padStart(5)}` +
+          `  ${a.cpuSeconds.toFixed(2).padStart(12)}  ${b.cpuSeconds.toFixed(2).padStart(12)}` +
           `  ${a.growthMb.toFixed(0).padStart(14)}  ${b.growthMb.toFixed(0).padStart(14)}${note}`,
       );
       await rm(join(root, 'storage', input.keyPrefix), { recursive: true, force: true });
@@ -85,6 +90,8 @@ async function main(transactions: number, rounds: number) {
     const d = median(direct);
     const p = median(product);
     console.log(`median direct ${d.toFixed(2)} s, export ${p.toFixed(2)} s: export ÷ direct = ${(p / d).toFixed(3)} (goal ≤ 1.05)`);
+    const [dc, pc] = [median(cpu.direct), median(cpu.product)];
+    console.log(`median CPU of this process: direct ${dc.toFixed(2)} s, export ${pc.toFixed(2)} s (+${(pc - dc).toFixed(2)} s)`);
   } finally {
     child.kill('SIGTERM');
     if (!process.env.KEEP) await rm(root, { recursive: true, force: true });
@@ -117,9 +124,17 @@ async function measured<T>(run: () => Promise<T>) {
   let peak = baseline;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   try {
     const result = await run();
-    return { result, seconds: (performance.now() - started) / 1000, growthMb: (Math.max(peak, process.memoryUsage().rss) - baseline) / MB };
+    const used = process.cpuUsage(cpu);
+    const cpuSeconds = (used.user + used.system) / 1e6;
+    return {
+      result,
+      seconds: (performance.now() - started) / 1000,
+      cpuSeconds,
+      growthMb: (Math.max(peak, process.memoryUsage().rss) - baseline) / MB,
+    };
   } finally {
     clearInterval(sampler);
   }

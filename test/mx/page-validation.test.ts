@@ -53,7 +53,9 @@ describe('a page read in bulk', () => {
   });
 
   it('refuses a page whose list is not an array, or whose pagination is broken', async () => {
-    mx.on('GET', TRANSACTIONS, { body: { transactions: { guid: 'TRN-1' }, pagination: { current_page: 1, per_page: 1, total_entries: 1, total_pages: 1 } } });
+    mx.on('GET', TRANSACTIONS, {
+      body: { transactions: { guid: 'TRN-1' }, pagination: { current_page: 1, per_page: 1, total_entries: 1, total_pages: 1 } },
+    });
     expect((await protocolError(readTransactions())).field).toBe('transactions');
     mx.on('GET', TRANSACTIONS, { body: { transactions: [], pagination: { current_page: 1, per_page: 1, total_entries: 1 } } });
     expect((await protocolError(readTransactions())).field).toBe('pagination.total_pages');
@@ -61,7 +63,16 @@ describe('a page read in bulk', () => {
 
   it("checks an account's name and type, which the export's result carries", async () => {
     const at = '/users/USR-1/members/MBR-1/accounts';
-    mx.on('GET', at, (req) => ({ body: page('accounts', [{ guid: 'ACT-1', name: 'Checking', type: null }, { guid: 'ACT-2', type: 7 }], req.query) }));
+    mx.on('GET', at, (req) => ({
+      body: page(
+        'accounts',
+        [
+          { guid: 'ACT-1', name: 'Checking', type: null },
+          { guid: 'ACT-2', type: 7 },
+        ],
+        req.query,
+      ),
+    }));
     const error = await protocolError(client.readMemberAccountsPage('USR-1', 'MBR-1', { page: 1 }));
     expect(error.field).toBe('accounts.1.type');
     expect(error.message).toContain('listMemberAccounts');
