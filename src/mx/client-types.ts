@@ -7,6 +7,7 @@ import type { Page } from './pagination';
 import type { MxApiVersion } from './versions';
 import type {
   MxAccount,
+  MxAccountRecord,
   MxChallenge,
   MxCredential,
   MxInstitution,
@@ -14,6 +15,7 @@ import type {
   MxMemberStatus,
   MxStatement,
   MxTransaction,
+  MxTransactionRecord,
   MxUser,
 } from './schemas';
 
@@ -114,14 +116,14 @@ export interface MxClient {
     options?: CallOptions,
   ): AsyncGenerator<MxTransaction>;
   /** One page of `listMemberAccounts`, at MX's largest page size. */
-  readMemberAccountsPage(userGuid: string, memberGuid: string, options: PageOptions): Promise<Page<MxAccount>>;
+  readMemberAccountsPage(userGuid: string, memberGuid: string, options: PageOptions): Promise<Page<MxAccountRecord>>;
   /** One page of `listTransactionsByAccount`, at MX's largest page size. */
   readTransactionsByAccountPage(
     userGuid: string,
     accountGuid: string,
     window: DateWindow,
     options: PageOptions,
-  ): Promise<Page<MxTransaction>>;
+  ): Promise<Page<MxTransactionRecord>>;
   listTransactionsByMember(userGuid: string, memberGuid: string, window: DateWindow, options?: CallOptions): AsyncGenerator<MxTransaction>;
   listStatements(userGuid: string, memberGuid: string, options?: CallOptions): AsyncGenerator<MxStatement>;
   readStatement(userGuid: string, memberGuid: string, statementGuid: string, options?: CallOptions): Promise<MxStatement>;

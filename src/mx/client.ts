@@ -12,14 +12,15 @@ import { MAX_INSTITUTIONS_PER_PAGE, MAX_PER_PAGE } from './pagination';
 import { DEFAULT_MX_API_VERSION, MX_API_VERSIONS, mxVersion, type MxVersion } from './versions';
 import {
   accountSchema,
+  bulkListEnvelope,
   credentialSchema,
   envelope,
   listEnvelope,
   statementSchema,
   transactionSchema,
   userSchema,
-  type MxAccount,
-  type MxTransaction,
+  type MxAccountRecord,
+  type MxTransactionRecord,
 } from './schemas';
 
 export type * from './client-types';
@@ -29,6 +30,9 @@ const credentials = listEnvelope('credentials', credentialSchema);
 const accounts = listEnvelope('accounts', accountSchema);
 const transactions = listEnvelope('transactions', transactionSchema);
 const statements = listEnvelope('statements', statementSchema);
+// The export's pages are checked in bulk and stored as MX sent them (schemas.ts bulkListEnvelope).
+const accountsPage = bulkListEnvelope<'accounts', MxAccountRecord>('accounts', ['name', 'type']);
+const transactionsPage = bulkListEnvelope<'transactions', MxTransactionRecord>('transactions');
 const user = envelope('user', userSchema);
 const statement = envelope('statement', statementSchema);
 
@@ -142,12 +146,12 @@ function dataCalls(http: MxHttp, version: MxVersion): DataCalls {
       return lister(http, 'transactions', transactions, () => accountTransactions(userGuid, accountGuid, window, options));
     },
     async readMemberAccountsPage(userGuid, memberGuid, options: PageOptions) {
-      const readPage = pageReader<'accounts', MxAccount>(http, 'accounts', accounts, memberAccounts(userGuid, memberGuid, options));
+      const readPage = pageReader(http, 'accounts', accountsPage, memberAccounts(userGuid, memberGuid, options));
       return await readPage(options.page, MAX_PER_PAGE);
     },
     async readTransactionsByAccountPage(userGuid, accountGuid, window, options: PageOptions) {
       const call = accountTransactions(userGuid, accountGuid, window, options);
-      return await pageReader<'transactions', MxTransaction>(http, 'transactions', transactions, call)(options.page, MAX_PER_PAGE);
+      return await pageReader(http, 'transactions', transactionsPage, call)(options.page, MAX_PER_PAGE);
     },
     listTransactionsByMember(userGuid, memberGuid, window, options) {
       return lister(http, 'transactions', transactions, () => ({

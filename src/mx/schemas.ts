@@ -187,6 +187,54 @@ export function listEnvelope<K extends string, T extends z.ZodType>(key: K, item
   });
 }
 
+/**
+ * A record of a page the export stores as MX sent it: only what the export relies on is checked (the
+ * guid; an account's name and type, which its result carries). Every other field passes untouched, in
+ * MX's order, so the NDJSON line is MX's record and the page costs one pass, not a schema per record.
+ */
+export type MxPageRecord = { guid: string } & Record<string, unknown>;
+export type MxAccountRecord = MxPageRecord & { name?: string | null; type?: string | null };
+export type MxTransactionRecord = MxPageRecord;
+
+/**
+ * `{"<key>": [...], "pagination": {...}}` checked in bulk (issue 15's P4): the envelope and its
+ * pagination as listEnvelope does, then one cheap loop over the records checking that each is an object
+ * with a string `guid` and that `nullableStrings` are strings, null or absent. The first bad record fails
+ * the page, named by its index and field (e.g. "transactions.412.guid"), as MxProtocolError.
+ */
+export function bulkListEnvelope<K extends string, T extends MxPageRecord>(key: K, nullableStrings: readonly string[] = []) {
+  return z.custom<{ [P in K]: T[] } & { pagination: Pagination }>().superRefine((body, ctx) => {
+    const fail = (message: string, path: PropertyKey[]) => ctx.addIssue({ code: 'custom', message, path });
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return fail('expected an object', []);
+    const pagination = paginationSchema.safeParse((body as Record<string, unknown>).pagination);
+    if (!pagination.success) {
+      const issue = pagination.error.issues[0]!;
+      return fail(issue.message, ['pagination', ...issue.path]);
+    }
+    const records: unknown = (body as Record<string, unknown>)[key];
+    if (!Array.isArray(records)) return fail(`expected an array of ${key}`, [key]);
+    for (let index = 0; index < records.length; index++) {
+      const record: unknown = records[index];
+      if (typeof record !== 'object' || record === null || Array.isArray(record)) return fail('expected an object', [key, index]);
+      const fields = record as Record<string, unknown>;
+      if (typeof fields.guid !== 'string') return fail(`expected a string, got ${kind(fields.guid)}`, [key, index, 'guid']);
+      for (const field of nullableStrings) {
+        const value = fields[field];
+        if (value !== undefined && value !== null && typeof value !== 'string') {
+          return fail(`expected a string or null, got ${kind(value)}`, [key, index, field]);
+        }
+      }
+    }
+  });
+}
+
+/** What a value is, for an error message: never the value itself (it may be a customer's data). */
+function kind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return value === undefined ? 'nothing' : typeof value;
+}
+
 export type Pagination = z.infer<typeof paginationSchema>;
 export type MxUser = z.infer<typeof userSchema>;
 export type MxInstitution = z.infer<typeof institutionSchema>;

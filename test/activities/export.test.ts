@@ -89,26 +89,31 @@ describe('exportAccountsAndTransactions after a transient fault', () => {
   it('resumes at the page that failed (nothing before it is asked again) and writes what a fault-free run writes', async () => {
     const clean = await h.activities.exportAccountsAndTransactions({ ...ref, ...window(), keyPrefix: 'clean' });
 
-    // Fail the request for page 2 of the third account, the moment the checkpoint says it comes next.
+    // Fail the request for the fourth account's first page. The request for the next page goes out
+    // while a part is stored, so the fault is armed one checkpoint earlier (the third account's first
+    // page stored, its second in flight), aimed at the fourth account: no request for it has gone yet.
     const first = new MockActivityEnvironment({ retryPolicy: { initialInterval: 1000, backoffCoefficient: 2 } });
     const beats: ExportCheckpoint[] = [];
     first.on('heartbeat', (d: ExportCheckpoint) => {
       beats.push(d);
-      if (d.account === 2 && d.transactionPages[2] === 1) h.sandbox.setFaults({ serverError: { next: 1 } });
+      if (d.account === 2 && d.transactionPages[2] === 1) {
+        h.sandbox.setFaults({ serverError: { next: 1, match: `/accounts/${d.accounts[3]!.guid}/transactions` } });
+      }
     });
     const input = { ...ref, ...window(), keyPrefix: 'faulted' };
     const failure = await failureOf(first.run(h.activities.exportAccountsAndTransactions, input));
     // Pages were stored before the fault: the retry waits the first interval, not a grown backoff.
     expect(failure).toMatchObject({ type: 'MxServerError', nonRetryable: false, nextRetryDelay: 1000 });
     const checkpoint = beats.at(-1)!;
-    expect(checkpoint).toMatchObject({ account: 2, transactionPages: [2, 2, 1, 0, 0] });
+    expect(checkpoint).toMatchObject({ account: 3, transactionPages: [2, 2, 2, 0, 0] });
 
     // The retry: anything already stored that it asks for again fails the test.
-    const [a0, a1] = checkpoint.accounts;
+    const [a0, a1, a2] = checkpoint.accounts;
     h.sandbox.setFaults({
       rateLimit: { rate: 1, match: `/members/${ref.memberGuid}/accounts` },
       serverError: { rate: 1, match: `/accounts/${a0!.guid}/transactions` },
       garbledBody: { rate: 1, match: `/accounts/${a1!.guid}/transactions` },
+      mixed: { rate: 1, match: `/accounts/${a2!.guid}/transactions` },
     });
     try {
       const retry = new MockActivityEnvironment({ heartbeatDetails: checkpoint });
