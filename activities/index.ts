@@ -12,6 +12,7 @@ import { reconcileActivities } from './reconcile';
 import { refreshActivities } from './refresh';
 import { refreshScheduleActivities } from './refresh-schedule';
 import type { RefreshActivities } from './refresh-types';
+import { statementDownloadActivities } from './statement-downloads';
 import { statementActivities } from './statements';
 import type { Activities } from './types';
 import { userActivities } from './users';
@@ -29,6 +30,7 @@ export function createActivities(deps: ActivityDeps & { events?: EventDeps }): A
       ...jobActivities(deps),
       ...exportActivities(deps),
       ...statementActivities(deps),
+      ...statementDownloadActivities(deps),
       ...manifestActivities(deps),
       ...eventActivities(deps.events),
       ...refreshActivities(deps),

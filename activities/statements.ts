@@ -9,7 +9,7 @@ import type { ActivityDeps } from './deps';
 import { cancellation, cancelledByWorkflow, heartbeater } from './context';
 import { invalidInput } from './failures';
 import { toStatementInfo } from './mappers';
-import type { Activities, DownloadStatementInput, StatementInfo } from './types';
+import type { Activities, DownloadStatementInput, DownloadStatementResult, StatementInfo } from './types';
 
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
@@ -41,45 +41,54 @@ export function statementActivities({ mx, storage, clock }: ActivityDeps): Pick<
       return found;
     },
 
-    async downloadStatement(input) {
-      checkDownloadInput(input);
-      const expected = input.contentHash?.toLowerCase() ?? null;
-      if (expected) {
-        const stored = await storage.stat(input.key);
-        if (stored && (await storage.sha256(input.key)) === expected) {
-          return { key: input.key, bytes: stored.bytes, sha256: expected, skipped: true };
-        }
-      }
-      const signal = cancellation();
-      const beat = heartbeater(clock);
-      const progress: DownloadProgress = { bytes: 0, writtenBytes: 0, durableBytes: 0, total: null, resumedFrom: 0 };
-      const writer = await storage.create(input.key, {
-        expectedSha256: expected,
-        resume: true,
-        signal,
-        onProgress: (bytes, saved) => beat({ ...progress, bytes, writtenBytes: saved.written, durableBytes: saved.durable }),
-      });
-      // Details for moments when every byte taken is in the file: at the start, and once released.
-      const allInFile = () => ({ ...progress, bytes: writer.bytes, writtenBytes: writer.bytes, durableBytes: writer.durableBytes ?? 0 });
-      try {
-        await downloadRest(mx, input, writer, signal, (total, offset) => {
-          Object.assign(progress, { resumedFrom: offset, total });
-          beat(allInFile(), true);
-        });
-        signal?.throwIfAborted();
-        return { ...(await writer.commit()), skipped: false };
-      } catch (error) {
-        if (worthResuming(error) && writer.release) {
-          await writer.release();
-          // Everything taken is in the file now (Temporal keeps the last details for people to see).
-          beat(allInFile(), true);
-        } else {
-          await writer.abort();
-        }
-        throw error;
-      }
-    },
+    downloadStatement: (input) => downloadOneStatement({ mx, storage }, input, heartbeater(clock)),
   };
+}
+
+/** Where one download reports its progress: the activity's heartbeat, or a batch's (statement-downloads.ts). */
+export type ProgressBeat = (details: DownloadProgress, force?: boolean) => void;
+
+/** One statement PDF into storage, verified and resumable (see the top of this file). */
+export async function downloadOneStatement(
+  { mx, storage }: Pick<ActivityDeps, 'mx' | 'storage'>,
+  input: DownloadStatementInput,
+  beat: ProgressBeat,
+): Promise<DownloadStatementResult> {
+  checkDownloadInput(input);
+  const expected = input.contentHash?.toLowerCase() ?? null;
+  if (expected) {
+    const stored = await storage.stat(input.key);
+    if (stored && (await storage.sha256(input.key)) === expected) {
+      return { key: input.key, bytes: stored.bytes, sha256: expected, skipped: true };
+    }
+  }
+  const signal = cancellation();
+  const progress: DownloadProgress = { bytes: 0, writtenBytes: 0, durableBytes: 0, total: null, resumedFrom: 0 };
+  const writer = await storage.create(input.key, {
+    expectedSha256: expected,
+    resume: true,
+    signal,
+    onProgress: (bytes, saved) => beat({ ...progress, bytes, writtenBytes: saved.written, durableBytes: saved.durable }),
+  });
+  // Details for moments when every byte taken is in the file: at the start, and once released.
+  const allInFile = () => ({ ...progress, bytes: writer.bytes, writtenBytes: writer.bytes, durableBytes: writer.durableBytes ?? 0 });
+  try {
+    await downloadRest(mx, input, writer, signal, (total, offset) => {
+      Object.assign(progress, { resumedFrom: offset, total });
+      beat(allInFile(), true);
+    });
+    signal?.throwIfAborted();
+    return { ...(await writer.commit()), skipped: false };
+  } catch (error) {
+    if (worthResuming(error) && writer.release) {
+      await writer.release();
+      // Everything taken is in the file now (Temporal keeps the last details for people to see).
+      beat(allInFile(), true);
+    } else {
+      await writer.abort();
+    }
+    throw error;
+  }
 }
 
 /**

@@ -137,6 +137,14 @@ export interface DownloadStatementInput extends MemberRef {
   key: string;
 }
 
+export interface DownloadStatementsInput {
+  member: MemberRef;
+  /** In the order the results come back. */
+  statements: Omit<DownloadStatementInput, keyof MemberRef>[];
+  /** PDFs downloaded at once. */
+  concurrency: number;
+}
+
 export interface StoredFile {
   key: string;
   bytes: number;
@@ -163,6 +171,8 @@ export interface Activities {
   exportAccountsAndTransactions(input: ExportInput): Promise<ExportResult>;
   listStatements(input: MemberRef): Promise<StatementInfo[]>;
   downloadStatement(input: DownloadStatementInput): Promise<DownloadStatementResult>;
+  /** Every given statement, `concurrency` at a time; results in the input's order. */
+  downloadStatements(input: DownloadStatementsInput): Promise<DownloadStatementResult[]>;
   /** Writes a JSON document (the run manifest) to storage. */
   writeJson(input: { key: string; value: unknown }): Promise<StoredFile>;
 }

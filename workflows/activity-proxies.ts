@@ -142,3 +142,9 @@ export function mxShort(): Pick<
   return fewerRoundTrips() ? mxLocal : mx;
 }
 export const bulk = proxyActivities<Pick<Activities, 'exportAccountsAndTransactions' | 'downloadStatement'>>(bulkTransfer);
+
+/**
+ * All of a member's statement PDFs in one activity: an hour per attempt, as many PDFs take longer than
+ * one. Each attempt keeps what it finished, so the retry budget is the one bulk transfers have.
+ */
+export const bulkStatements = proxyActivities<Pick<Activities, 'downloadStatements'>>({ ...bulkTransfer, startToCloseTimeout: '1 hour' });

@@ -32,6 +32,8 @@ function countResult(metrics: GuideMetrics, activity: string, result: unknown): 
     metrics.exportedRecords.inc({ kind: 'transactions' }, transactionCount);
   } else if (activity === 'downloadStatement') {
     metrics.statements.inc({ result: (result as DownloadStatementResult).skipped ? 'skipped' : 'downloaded' });
+  } else if (activity === 'downloadStatements') {
+    for (const file of result as DownloadStatementResult[]) metrics.statements.inc({ result: file.skipped ? 'skipped' : 'downloaded' });
   }
 }
 

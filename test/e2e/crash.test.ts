@@ -94,7 +94,7 @@ describe('a worker SIGKILLed mid-export and mid-download', () => {
     const secondReadyMs = Date.now() - killedAt;
     const [exportStall, downloadStall] = await Promise.all([
       resumedAfter(exportRun, 'exportAccountsAndTransactions', killedAt),
-      resumedAfter(statementsRun, 'downloadStatement', killedAt),
+      resumedAfter(statementsRun, 'downloadStatements', killedAt),
     ]);
 
     const [exported, fetched] = (await Promise.all([exportRun.result(), statementsRun.result()])) as [RunManifest, RunManifest];
@@ -134,7 +134,7 @@ describe('a worker SIGKILLed mid-export and mid-download', () => {
     }, 120_000);
     victim.kill('SIGKILL');
     const killedAt = Date.now();
-    const stall = await resumedAfter(statementsRun, 'downloadStatement', killedAt);
+    const stall = await resumedAfter(statementsRun, 'downloadStatements', killedAt);
     const fetched = (await statementsRun.result()) as RunManifest;
     await expectVerifiedPdfs(fetched);
     const resumed = resumedRanges(fetched);
