@@ -54,7 +54,7 @@ export interface Config {
   workerShutdownGraceMs: number;
   /** A prebuilt workflow bundle the worker loads; unset: the worker bundles the sources at start. */
   workflowBundlePath: string | undefined;
-  /** The worker's capacity and memory settings (src/worker/create-worker.ts); undefined = the project's default there. */
+  /** The worker's capacity and memory settings (src/worker/create-worker.ts); a field left undefined keeps the SDK's default. */
   workerTuning: WorkerTuning;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** The worker's Prometheus endpoint; port undefined = no endpoint (and no SDK metrics exporter). */
