@@ -105,6 +105,7 @@ export const configSchema = z
     WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).optional(),
     WORKER_WORKFLOW_TASK_POLLERS: z.coerce.number().int().min(1).optional(),
     WORKER_ACTIVITY_TASK_POLLERS: z.coerce.number().int().min(1).optional(),
+    WORKER_WORKFLOW_HEAP_MB: z.coerce.number().int().min(64).optional(),
     WORKER_REUSE_V8_CONTEXT: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
     LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
     // S3-compatible storage (README, "Storage"): the AWS SDK's own variable names. The keys are only

@@ -54,7 +54,7 @@ export interface Config {
   workerShutdownGraceMs: number;
   /** A prebuilt workflow bundle the worker loads; unset: the worker bundles the sources at start. */
   workflowBundlePath: string | undefined;
-  /** The worker's capacity and memory settings (src/worker/create-worker.ts); undefined = the project's default there. */
+  /** The worker's capacity and memory settings (src/worker/create-worker.ts); a field left undefined keeps the SDK's default. */
   workerTuning: WorkerTuning;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** The worker's Prometheus endpoint; port undefined = no endpoint (and no SDK metrics exporter). */
@@ -83,6 +83,8 @@ export interface WorkerTuning {
   workflowTaskPollers?: number;
   activityTaskPollers?: number;
   reuseV8Context?: boolean;
+  /** V8 old-space limit of the workflow thread, in MB: its garbage is collected before it grows past this. */
+  workflowHeapMb?: number;
 }
 
 export class ConfigError extends Error {
@@ -147,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       workflowTaskPollers: e.WORKER_WORKFLOW_TASK_POLLERS,
       activityTaskPollers: e.WORKER_ACTIVITY_TASK_POLLERS,
       reuseV8Context: e.WORKER_REUSE_V8_CONTEXT === undefined ? undefined : e.WORKER_REUSE_V8_CONTEXT === 'true',
+      workflowHeapMb: e.WORKER_WORKFLOW_HEAP_MB,
     },
     logLevel: e.LOG_LEVEL,
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },

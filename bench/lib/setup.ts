@@ -47,8 +47,9 @@ export async function startBench(options: SetupOptions = {}): Promise<BenchSetup
   };
   try {
     await build({ quiet: true }); // dist/worker.js as the Docker image runs it
-    const bundlePath = join(scratch, 'workflow-bundle.js');
-    await writeFile(bundlePath, (await buildWorkflowBundle()).code);
+    // BENCH_WORKFLOW_BUNDLE: measure another build of the workflows (e.g. one made with other bundler options).
+    const bundlePath = process.env.BENCH_WORKFLOW_BUNDLE ?? join(scratch, 'workflow-bundle.js');
+    if (!process.env.BENCH_WORKFLOW_BUNDLE) await writeFile(bundlePath, (await buildWorkflowBundle()).code);
     const sandbox = await startSandbox({ port: 0, jobDurationMs: JOB_DURATION_MS, faults: { latencyMs: MX_LATENCY_MS } });
     stops.push(() => sandbox.close());
     const server = await startDevServer({ port: await freePort(), readyTimeoutMs: 120_000, dynamicConfig: options.dynamicConfig });

@@ -1,4 +1,5 @@
 // The worker that runs both guide workflows and the MX activities on one task queue.
+import { setFlagsFromString } from 'node:v8';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { Activities } from '../../activities/types';
@@ -28,6 +29,7 @@ export interface CreateWorkerOptions {
 }
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  limitWorkflowHeap(options.tuning?.workflowHeapMb);
   return await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -42,14 +44,32 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
   });
 }
 
-/** WorkerTuning as Worker.create options; a field left unset is left to the SDK's default. */
+/**
+ * The workflow thread (the SDK's worker thread that runs every workflow) gets V8's default heap limit,
+ * which is a share of the machine's memory (4 GB on 16 GB): V8 then lets garbage pile up to hundreds of
+ * MB before it collects (bench/concurrency.ts). A V8 flag set now applies to threads started later, so
+ * the limit reaches that thread (and not the main thread, which is already running).
+ */
+function limitWorkflowHeap(mb: number | undefined): void {
+  if (mb !== undefined) setFlagsFromString(`--max-old-space-size=${mb}`);
+}
+
+/**
+ * WorkerTuning as Worker.create options; a field left unset is left to the SDK's default. With a workflow
+ * heap limit and no cache size, the cache is sized to that heap by the SDK's own rule for its default
+ * (which sizes it to the main thread's far larger heap): about 1.7 MB per cached workflow above 200 MB,
+ * at least 10. A cached workflow of this project holds about 1 MB live (an OOM at 256 MB with 300 cached).
+ */
 export function tuningOptions(tuning: WorkerTuning) {
-  const { workflowTaskPollers, activityTaskPollers, ...rest } = tuning;
+  const { workflowTaskPollers, activityTaskPollers, workflowHeapMb, ...rest } = tuning;
   const set = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)) as Omit<
     WorkerTuning,
-    'workflowTaskPollers' | 'activityTaskPollers'
+    'workflowTaskPollers' | 'activityTaskPollers' | 'workflowHeapMb'
   >;
   return {
+    ...(workflowHeapMb === undefined
+      ? {}
+      : { maxCachedWorkflows: Math.max(Math.floor((Math.max(workflowHeapMb - 200, 0) * 600) / 1024), 10) }),
     ...set,
     ...(workflowTaskPollers === undefined
       ? {}

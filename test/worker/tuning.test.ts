@@ -19,7 +19,9 @@ describe('worker tuning variables', () => {
       WORKER_WORKFLOW_TASK_POLLERS: '4',
       WORKER_ACTIVITY_TASK_POLLERS: '8',
       WORKER_REUSE_V8_CONTEXT: 'false',
+      WORKER_WORKFLOW_HEAP_MB: '256',
     });
+    expect(config.workerTuning.workflowHeapMb).toBe(256);
     expect(tuningOptions(config.workerTuning)).toEqual({
       maxCachedWorkflows: 150,
       maxConcurrentWorkflowTaskExecutions: 20,
@@ -31,6 +33,13 @@ describe('worker tuning variables', () => {
     });
   });
 
+  it('sizes the cache to a workflow heap limit when no cache size is given, as the SDK sizes its default', () => {
+    expect(tuningOptions(loadConfig({ WORKER_WORKFLOW_HEAP_MB: '384' }).workerTuning)).toEqual({ maxCachedWorkflows: 107 });
+    expect(tuningOptions(loadConfig({ WORKER_WORKFLOW_HEAP_MB: '128' }).workerTuning)).toEqual({ maxCachedWorkflows: 10 });
+    const both = loadConfig({ WORKER_WORKFLOW_HEAP_MB: '384', WORKER_MAX_CACHED_WORKFLOWS: '50' }).workerTuning;
+    expect(tuningOptions(both)).toEqual({ maxCachedWorkflows: 50 });
+  });
+
   it('accepts 0 cached workflows (the cache off) but not 0 pollers or fewer than 2 workflow task slots', () => {
     expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '0' }).workerTuning.maxCachedWorkflows).toBe(0);
     const message = (() => {
@@ -40,6 +49,7 @@ describe('worker tuning variables', () => {
           WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1',
           WORKER_MAX_CONCURRENT_ACTIVITIES: 'many',
           WORKER_REUSE_V8_CONTEXT: 'yes',
+          WORKER_WORKFLOW_HEAP_MB: '16',
         });
       } catch (error) {
         expect(error).toBeInstanceOf(ConfigError);
@@ -51,5 +61,6 @@ describe('worker tuning variables', () => {
     expect(message).toContain('WORKER_MAX_CONCURRENT_WORKFLOW_TASKS');
     expect(message).toContain('WORKER_MAX_CONCURRENT_ACTIVITIES');
     expect(message).toContain('WORKER_REUSE_V8_CONTEXT: must be true or false');
+    expect(message).toContain('WORKER_WORKFLOW_HEAP_MB');
   });
 });
