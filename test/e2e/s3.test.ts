@@ -135,10 +135,16 @@ describe.skipIf(versitygwMissing())('the guides with S3 storage (versitygw)', ()
       expect(file.sha256).toBe(file.contentHash);
       expect(await objectSha256(file.key)).toBe(file.contentHash);
     }
-    // Three downloads were cut and retried (from byte 0: a retry is a fresh attempt of the activity)...
+    // Three downloads were cut, so the downloads activity was retried (an S3 upload cannot resume: a cut
+    // PDF starts over from byte 0 on the retry, which fetches only the PDFs left)...
     const history = await statements.fetchHistory();
-    const retried = (history.events ?? []).filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1);
-    expect(retried.length).toBeGreaterThanOrEqual(3);
+    const retried = (history.events ?? []).filter(
+      (e) =>
+        e.activityTaskStartedEventAttributes &&
+        (e.activityTaskStartedEventAttributes.attempt ?? 1) > 1 &&
+        e.activityTaskStartedEventAttributes.lastFailure?.message?.includes('download interrupted'),
+    );
+    expect(retried.length).toBeGreaterThanOrEqual(1);
     // ...and their uploads aborted; no export staging part is left.
     expect((await s3.client.send(new ListMultipartUploadsCommand({ Bucket: s3.bucket }))).Uploads ?? []).toEqual([]);
     const keys = await allKeys();
