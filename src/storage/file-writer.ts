@@ -1,4 +1,4 @@
-// Pushes bytes into an open file through a SHA-256 hash, into a few reusable 4 MB buffers. A producer
+// Pushes bytes into an open file through a SHA-256 hash, into a few reusable buffers (up to 4 MB). A producer
 // either lends chunks (write(): each is hashed and copied at once, so it may reuse its memory straight
 // away) or reads straight into the writer's buffer (lend() then filled(): hashed in place, no copy;
 // the PDF download does this with every socket read). Full buffers go to disk on the thread pool
@@ -9,6 +9,12 @@ import type { FileHandle } from 'node:fs/promises';
 import type { ByteSink } from './types';
 
 export const BUFFER_BYTES = 4 * 1024 * 1024;
+/**
+ * A writer's first buffer; each new one is twice the last, up to BUFFER_BYTES. A small object (a
+ * manifest, an export page) then holds kilobytes, not 4 MB, which counts with hundreds of runs writing
+ * at once; a PDF reaches full-size buffers within its first megabytes.
+ */
+export const FIRST_BUFFER_BYTES = 64 * 1024;
 // Each buffer goes to the kernel as positioned writes of this size, all issued at once. One 4 MB
 // write() lets ext4 (Linux 6.x) put the data in 2 MB page-cache folios, and on the Firecracker VM this
 // was measured on, copying into them cost 1.1-2.2 s of system time per 500 MB instead of 0.35 s in
@@ -52,6 +58,7 @@ export class HashedFileWriter implements ByteSink {
   #current: Buffer | null = null;
   #fill = 0;
   #spare: Buffer[] = [];
+  #nextBufferBytes = FIRST_BUFFER_BYTES;
   #queued = 0;
   #writing: Promise<void> = Promise.resolve();
   #syncing: Promise<void> | null = null;
@@ -100,7 +107,7 @@ export class HashedFileWriter implements ByteSink {
     this.#bytes += chunk.length;
     let offset = 0;
     while (offset < chunk.length) {
-      const current = (this.#current ??= this.#spare.pop() ?? Buffer.allocUnsafeSlow(BUFFER_BYTES));
+      const current = (this.#current ??= this.#spare.pop() ?? this.#newBuffer());
       const n = Math.min(chunk.length - offset, current.length - this.#fill);
       current.set(n === chunk.length ? chunk : chunk.subarray(offset, offset + n), this.#fill);
       this.#fill += n;
@@ -115,7 +122,7 @@ export class HashedFileWriter implements ByteSink {
     if (this.#failure) throw this.#failure;
     if (this.#closed) throw new Error('write after the object was finished');
     if (this.#current && this.#current.length - this.#fill < MIN_LEND_BYTES) this.#flush();
-    const current = (this.#current ??= this.#spare.pop() ?? Buffer.allocUnsafeSlow(BUFFER_BYTES));
+    const current = (this.#current ??= this.#spare.pop() ?? this.#newBuffer());
     return current.subarray(this.#fill);
   }
 
@@ -129,6 +136,17 @@ export class HashedFileWriter implements ByteSink {
     this.#fill += bytes;
     if (this.#fill === current.length) this.#flush();
     return this.#queued < QUEUED_BUFFERS;
+  }
+
+  /** Keeps a written buffer for the next bytes, unless a bigger one is due: buffers only grow. */
+  #reuse(buffer: Buffer): void {
+    if (buffer.length * 2 >= this.#nextBufferBytes) this.#spare.push(buffer);
+  }
+
+  #newBuffer(): Buffer {
+    const buffer = Buffer.allocUnsafeSlow(this.#nextBufferBytes);
+    this.#nextBufferBytes = Math.min(BUFFER_BYTES, this.#nextBufferBytes * 2);
+    return buffer;
   }
 
   /** Resolves once the disk has caught up enough to take more; rejects if a write failed. */
@@ -174,7 +192,7 @@ export class HashedFileWriter implements ByteSink {
     this.#current = null;
     this.#fill = 0;
     if (!buffer || length === 0) {
-      if (buffer) this.#spare.push(buffer);
+      if (buffer) this.#reuse(buffer);
       return;
     }
     this.#queued++;
@@ -189,7 +207,7 @@ export class HashedFileWriter implements ByteSink {
         this.#failure ??= error;
       } finally {
         this.#queued--;
-        this.#spare.push(buffer);
+        this.#reuse(buffer);
         if (!this.#failure) this.onProgress?.(this.#bytes, { written: this.#position, durable: this.#durable });
         for (const wake of this.#waiters.splice(0)) wake();
       }

@@ -101,9 +101,7 @@ describe('resume', () => {
       if (i === 9) await new Promise((r) => setTimeout(r, 300));
     }
     await writer.commit();
-    expect(seen.every(([bytes, written, durable]) => durable <= written && written <= bytes && written % (4 * 1024 * 1024) === 0)).toBe(
-      true,
-    );
+    expect(seen.every(([bytes, written, durable]) => durable <= written && written <= bytes)).toBe(true);
     expect(Math.max(...seen.map(([, , durable]) => durable))).toBeGreaterThanOrEqual(32 * 1024 * 1024);
     expect(writer.durableBytes).toBe(12 * chunk.length);
   });
