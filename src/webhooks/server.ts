@@ -13,6 +13,24 @@ import { triggerRefresh } from './refresh-trigger';
 
 export const WEBHOOK_PATH = '/webhooks/mx';
 
+/**
+ * The gRPC deadline bounds the calls, not the connection to Temporal being (re)established, which a busy
+ * machine stretched past it: MX gets its answer by the deadline whatever the client is doing. A relay
+ * that still lands later does no harm (a run takes each event once).
+ */
+async function answerWithin<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+  });
+  work.catch(() => undefined); // its failure after the deadline is already answered with 503
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** MX wants an answer at once: a Temporal that does not take the event within this gets a 503 (MX retries). */
 const RELAY_DEADLINE_MS = 5_000;
 
@@ -68,11 +86,12 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
     let result;
     let refresh = 'no schedule';
     try {
-      result = await options.client.withDeadline(Date.now() + RELAY_DEADLINE_MS, async () => {
+      const relay = options.client.withDeadline(Date.now() + RELAY_DEADLINE_MS, async () => {
         const relayed = await relayMemberEvent(options.client, event, callbackPayload);
         if (relayed.known && event.isBackground) refresh = await triggerRefresh(options.client, webhook.user_id, event.memberGuid);
         return relayed;
       });
+      result = await answerWithin(relay, RELAY_DEADLINE_MS);
     } catch (err) {
       log(`webhook ${what}: Temporal did not take it (${(err as Error).message}); answered 503, MX retries.`);
       return reply.code(503).type('application/json').send({ error: 'Temporal is unreachable; retry later.' });
