@@ -22,7 +22,8 @@ export interface RunRetries {
 
 /**
  * History keeps one ActivityTaskStarted per activity, for its last attempt, with that attempt's number:
- * the retries an activity needed are that number minus one.
+ * the retries an activity needed are that number minus one. A local activity (workflows/activity-proxies.ts)
+ * has a marker instead, whose "data" (core's own, plain JSON) holds the attempt that completed it.
  */
 export async function retriesOf(handle: WorkflowHandle): Promise<RunRetries> {
   const history = await handle.fetchHistory();
@@ -30,8 +31,21 @@ export async function retriesOf(handle: WorkflowHandle): Promise<RunRetries> {
   let retries = 0;
   for (const event of history.events ?? []) {
     if (event.activityTaskScheduledEventAttributes) activities += 1;
-    const attempt = event.activityTaskStartedEventAttributes?.attempt;
+    const attempt = event.activityTaskStartedEventAttributes?.attempt ?? localActivityAttempt(event);
+    if (event.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER) activities += 1;
     if (attempt) retries += attempt - 1;
   }
   return { activities, retries };
+}
+
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
+
+function localActivityAttempt(event: HistoryEvent): number | undefined {
+  const marker = event.markerRecordedEventAttributes;
+  if (marker?.markerName !== LOCAL_ACTIVITY_MARKER) return undefined;
+  const data = marker.details?.data?.payloads?.[0]?.data;
+  if (!data) return undefined;
+  const attempt = (JSON.parse(Buffer.from(data).toString('utf8')) as { attempt?: unknown }).attempt;
+  return typeof attempt === 'number' ? attempt : undefined;
 }

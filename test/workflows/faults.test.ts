@@ -50,6 +50,7 @@ describe.each([0.3, 0.5])('with %s of MX requests faulted', (rate) => {
     );
     expect(failed).toEqual([]);
     const manifests = outcomes.map((o) => (o as PromiseFulfilledResult<RunManifest>).value);
+    console.log(`[faults ${rate}] ${slowestPhases(manifests)}`);
     for (const manifest of manifests) {
       if (manifest.guide === 'fetchAccountData') await checkExport(env, manifest);
       else await checkStatements(env, manifest);
@@ -60,6 +61,21 @@ describe.each([0.3, 0.5])('with %s of MX requests faulted', (rate) => {
     expect(retries.reduce((sum, r) => sum + r.retries, 0)).toBeGreaterThan(RUNS);
   });
 });
+
+/** Per guide, the slowest run and the slowest time seen in each phase: where the faults cost most. */
+function slowestPhases(manifests: RunManifest[]): string {
+  const guides = [...new Set(manifests.map((m) => m.guide))];
+  return guides
+    .map((guide) => {
+      const own = manifests.filter((m) => m.guide === guide);
+      const total = Math.max(...own.map((m) => Date.parse(m.completedAt) - Date.parse(m.startedAt)));
+      const phases = [...new Set(own.flatMap((m) => Object.keys(m.phasesMs)))].map(
+        (phase) => `${phase} ${Math.round(Math.max(...own.map((m) => m.phasesMs[phase] ?? 0)) / 1000)} s`,
+      );
+      return `${guide}: slowest run ${Math.round(total / 1000)} s; slowest per phase: ${phases.join(', ')}`;
+    })
+    .join(' | ');
+}
 
 /** The same bytes as an export of the same member and window with no faults at all. */
 async function checkExport(env: GuideEnv, manifest: RunManifest): Promise<void> {
