@@ -7,7 +7,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityDeps } from './deps';
 import { activityContext, heartbeater } from './context';
-import { failureSinceProgress, invalidInput } from './failures';
+import { failureSinceProgress, invalidInput, toActivityFailure } from './failures';
 import { downloadOneStatement, type DownloadProgress } from './statements';
 import type { Activities, DownloadStatementResult, DownloadStatementsInput } from './types';
 
@@ -46,7 +46,8 @@ export function statementDownloadActivities(deps: ActivityDeps): Pick<Activities
           } catch (error) {
             // A retry can fix it: the others go on. Otherwise no new PDF starts; those running end.
             failure ??= error;
-            if (!isRetryable(error)) waiting.length = 0;
+            const verdict = toActivityFailure(error);
+            if (verdict instanceof ApplicationFailure && verdict.nonRetryable) waiting.length = 0;
           } finally {
             delete at.inFlight[statement.statementGuid];
           }
@@ -57,12 +58,6 @@ export function statementDownloadActivities(deps: ActivityDeps): Pick<Activities
       return input.statements.map((s) => at.done[s.statementGuid]!);
     },
   };
-}
-
-/** MX and storage errors say whether another attempt can help; anything unknown is worth one. */
-function isRetryable(error: unknown): boolean {
-  const retryable = (error as { retryable?: unknown })?.retryable;
-  return typeof retryable === 'boolean' ? retryable : !(error instanceof ApplicationFailure && error.nonRetryable);
 }
 
 function isProgress(details: unknown): details is DownloadsProgress {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities';
-import type { Activities, MemberRef, MemberState } from '../../activities/types';
+import type { Activities, MemberRef, MemberState, StatementInfo } from '../../activities/types';
 import { SANDBOX_API_KEY, SANDBOX_CLIENT_ID } from '../../src/config';
 import { createMxClient, type MxClient } from '../../src/mx/client';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server';
@@ -74,6 +74,15 @@ export async function waitForMember(
 }
 
 export const idle = (s: MemberState) => !s.isBeingAggregated && s.connectionStatus !== 'RESUMED';
+
+/** A connected member whose statements job has run, and the statements MX then lists. */
+export async function memberWithStatements(h: Harness): Promise<{ ref: MemberRef; statements: StatementInfo[] }> {
+  const ref = await connectMember(h, 'password');
+  await waitForMember(h, ref, idle);
+  await h.activities.startStatementsJob(ref);
+  await waitForMember(h, ref, idle);
+  return { ref, statements: await h.activities.listStatements(ref) };
+}
 
 /** The failure an activity threw, asserted to be an ApplicationFailure. */
 export async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {

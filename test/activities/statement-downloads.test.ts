@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DownloadsProgress } from '../../activities/statement-downloads';
 import type { DownloadStatementResult, MemberRef, StatementInfo } from '../../activities/types';
-import { connectMember, failureOf, filesUnder, idle, MockActivityEnvironment, startHarness, waitForMember, type Harness } from './setup';
+import { failureOf, filesUnder, memberWithStatements, MockActivityEnvironment, startHarness, type Harness } from './setup';
 
 let h: Harness;
 let ref: MemberRef;
@@ -13,11 +13,7 @@ let statements: StatementInfo[];
 
 beforeAll(async () => {
   h = await startHarness({ statementBytes: 1024 * 1024 });
-  ref = await connectMember(h, 'password');
-  await waitForMember(h, ref, idle);
-  await h.activities.startStatementsJob(ref);
-  await waitForMember(h, ref, idle);
-  statements = await h.activities.listStatements(ref);
+  ({ ref, statements } = await memberWithStatements(h));
 });
 afterAll(() => h.close());
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { CancelledFailure } from '@temporalio/common';
 import type { DownloadProgress } from '../../activities/statements';
 import type { DownloadStatementResult, MemberRef, StatementInfo } from '../../activities/types';
-import { connectMember, failureOf, filesUnder, idle, MockActivityEnvironment, startHarness, waitForMember, type Harness } from './setup';
+import { failureOf, filesUnder, memberWithStatements, MockActivityEnvironment, startHarness, type Harness } from './setup';
 
 let h: Harness;
 let ref: MemberRef;
@@ -14,11 +14,7 @@ let statements: StatementInfo[];
 
 beforeAll(async () => {
   h = await startHarness({ statementBytes: 2 * 1024 * 1024 });
-  ref = await connectMember(h, 'password');
-  await waitForMember(h, ref, idle);
-  await h.activities.startStatementsJob(ref);
-  await waitForMember(h, ref, idle);
-  statements = await h.activities.listStatements(ref);
+  ({ ref, statements } = await memberWithStatements(h));
 });
 afterAll(() => h.close());
 
